@@ -1,0 +1,297 @@
+"""The ``boilerplate`` command: clean, train, evaluate, label, features.
+
+Each sub-command is a thin layer over the library (``model``, ``training``, ``features``);
+errors become one sentence on stderr and a non-zero exit status, never a traceback (``--debug``
+shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+# -- clean ------------------------------------------------------------------------------------
+
+def _read_page(page: str) -> bytes:
+    if page == "-":
+        return sys.stdin.buffer.read()
+    path = Path(page)
+    if not path.is_file():
+        raise CliError(f"{page}: no such file")
+    return path.read_bytes()
+
+
+def cmd_clean(args) -> int:
+    from model import load_model
+
+    clf = load_model(args.model)
+    table = clf.classify(_read_page(args.page), kind=args.format, threshold=args.threshold)
+    out = sys.stdout
+    if args.output == "json":
+        for row in table.itertuples(index=False):
+            out.write(json.dumps({"block": int(row.block), "line": None if row.line != row.line else int(row.line),
+                                  "text": row.text, "label": row.label, "proba": round(float(row.proba), 4),
+                                  "kind": row.kind}, ensure_ascii=False) + "\n")
+    else:
+        from model import join_blocks
+
+        text = join_blocks(table)
+        if text:
+            out.write(text + "\n")
+    return 0
+
+
+# -- data loading shared by train / evaluate / label ------------------------------------------
+
+def _load(args):
+    from training.pages import load_pages
+
+    pages = load_pages(args.data, kind=args.kind, progress=not args.quiet, limit=args.limit)
+    if len(pages) == 0:
+        raise CliError("no labelled pages found in " + ", ".join(args.data))
+    return pages
+
+
+def _log(args):
+    return (lambda *a, **k: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+
+
+# -- train ------------------------------------------------------------------------------------
+
+def cmd_train(args) -> int:
+    from model import BoilerplateClassifier, save_model
+    from training.evaluate import format_report
+    from training.train import train
+
+    log = _log(args)
+    pages = _load(args)
+    params = {k: v for k, v in (("max_iter", args.max_iter), ("learning_rate", args.learning_rate),
+                                ("max_leaf_nodes", args.max_leaf_nodes)) if v is not None}
+    estimator = BoilerplateClassifier(**params)
+    clf, training, validation = train(pages, estimator, holdout=args.holdout, seed=args.seed,
+                                      refit=not args.no_refit, progress=not args.quiet, log=log)
+    training["data"] = [str(p) for p in args.data]
+    training["kind"] = args.kind
+    save_model(clf, args.out, training=training, validation=validation)
+    if validation:
+        print(format_report(validation, "validation (domains not seen in training)"))
+    print(f"model written to {args.out} (threshold {clf.threshold:.3f})")
+    return 0
+
+
+# -- evaluate ---------------------------------------------------------------------------------
+
+def cmd_evaluate(args) -> int:
+    from model import load_model
+    from training.compare import compare, format_comparison, read_source
+    from training.evaluate import featurize, format_report, report, scorer_for, threshold_curve
+    from training.train import cross_validate
+
+    log = _log(args)
+    clf = load_model(args.model)
+    pages = _load(args)
+    if args.split == "validation":
+        ids = (clf.metadata_.get("validation") or {}).get("page_ids")
+        if not ids or clf.metadata_.get("training", {}).get("refit_on_all"):
+            raise CliError("this model has no held-out pages (it was refit on all of its data); "
+                           "train it with --no-refit, or use --cv K")
+        pages = pages.subset(pages.pages["id"].astype(str).isin([str(i) for i in ids]).to_numpy())
+        if len(pages) == 0:
+            raise CliError("none of the model's validation pages are in this data")
+    threshold = clf.threshold if args.threshold is None else args.threshold
+    features = featurize(pages, progress=not args.quiet)
+    if args.cv:
+        proba = cross_validate(pages, clf, k=args.cv, features=features, log=log)
+        title = f"{args.cv}-fold cross-validation by domain"
+    else:
+        proba = clf.predict_proba(features)[:, 1]
+        title = f"model {args.model or 'default'}"
+    results = {"model": str(args.model or "default"), "cv": args.cv, "kinds": {}}
+    page_kind = pages.pages["kind"].to_numpy()
+    block_kind = page_kind[pages.blocks["page"].to_numpy()]
+    per_system_types = {}
+    for kind in sorted(set(page_kind)):
+        subset = pages.subset(page_kind == kind)
+        p = proba[block_kind == kind]
+        scorer = scorer_for(subset)
+        rep = report(subset, p, threshold, scorer)
+        print(format_report(rep, f"{title}, {kind} input, {len(subset)} pages"))
+        entry = {"report": rep}
+        if args.plot:
+            entry["curve"] = threshold_curve(subset, scorer, p)
+        if args.compare:
+            from training.evaluate import page_scores
+
+            names = [n.strip() for n in args.compare.split(",") if n.strip()]
+            model_scores = page_scores(subset, scorer, p >= threshold)
+            others = compare(subset, names)
+            model_seconds = None
+            if kind == "html":  # time the model end to end on the same pages (parse, features, predict)
+                sources = [read_source(s) for s in subset.pages["source"] if isinstance(s, str)]
+                if sources:
+                    start = time.perf_counter()
+                    for html in sources:
+                        clf.classify(html, kind="html")
+                    model_seconds = (time.perf_counter() - start) * len(subset) / len(sources)
+            print(format_comparison(model_scores, others, model_seconds))
+            entry["compare"] = {name: {"pages": r["pages"], "seconds": r["seconds"],
+                                       "word_f1": float(r["scores"]["word_f1"].mean()) if r["pages"] else None,
+                                       "by_type": r["scores"].groupby("page_type")["word_f1"].mean().to_dict()}
+                                for name, r in others.items()}
+            if model_seconds:
+                entry["model_pages_per_second"] = len(subset) / model_seconds
+            per_system_types[kind] = {"model": {t: g["word_f1"] for t, g in rep["by_type"].items()}} | {
+                name: r["scores"].groupby("page_type")["word_f1"].mean().to_dict() for name, r in others.items()}
+        print()
+        results["kinds"][kind] = entry
+    if args.json:
+        serialisable = {"model": results["model"], "cv": results["cv"],
+                        "kinds": {k: {key: (v.to_dict("records") if hasattr(v, "to_dict") else v)
+                                      for key, v in e.items()} for k, e in results["kinds"].items()}}
+        Path(args.json).write_text(json.dumps(serialisable, indent=2, default=float))
+        print(f"figures written to {args.json}")
+    if args.plot:
+        from training.plot import plot_evaluation
+
+        kind = "html" if "html" in results["kinds"] else next(iter(results["kinds"]))
+        entry = results["kinds"][kind]
+        by_type = per_system_types.get(kind) or {
+            "model": {t: g["word_f1"] for t, g in entry["report"]["by_type"].items()}}
+        plot_evaluation(entry["curve"], threshold, by_type, args.plot)
+        print(f"plot written to {args.plot}")
+    return 0
+
+
+# -- label ------------------------------------------------------------------------------------
+
+def cmd_label(args) -> int:
+    from training.evaluate import format_report, report
+    from training.pages import write_jsonl
+
+    pages = _load(args)
+    write_jsonl(pages, Path(args.out))
+    labels = pages.blocks["label"].to_numpy().astype(float)
+    for kind in sorted(set(pages.pages["kind"])):
+        mask = (pages.pages["kind"] == kind).to_numpy()
+        subset = pages.subset(mask)
+        rep = report(subset, subset.blocks["label"].to_numpy().astype(float), 0.5)
+        print(format_report(rep, f"labelling ceiling, {kind} input: keeping exactly the blocks labelled content"))
+    print(f"{len(pages)} labelled pages, {int(labels.sum())} of {len(labels)} blocks content, written to {args.out}")
+    return 0
+
+
+# -- features ---------------------------------------------------------------------------------
+
+def cmd_features(args) -> int:
+    from features import FEATURE_SET_VERSION, describe_features
+
+    table = describe_features()
+    print(f"feature set {FEATURE_SET_VERSION}: {len(table)} features")
+    for row in table.itertuples(index=False):
+        print(f"{row.family:<8} {row.name:<28} {row.description}")
+    return 0
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="boilerplate", description="Separate a web page's main content from its boilerplate.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("clean", help="print a page's main content")
+    p.add_argument("page", help="file path, or - for standard input")
+    p.add_argument("--format", choices=("auto", "text", "html"), default="auto",
+                   help="input kind (default: detect HTML by content)")
+    p.add_argument("--output", choices=("text", "json"), default="text",
+                   help="text: kept blocks; json: one object per block with label and probability")
+    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
+    p.add_argument("--model", help="model file (default: the bundled model)")
+    p.set_defaults(func=cmd_clean)
+
+    def data_args(p, kind_default="html"):
+        p.add_argument("--data", nargs="+", required=True,
+                       help="labelled pages: .jsonl(.gz), hand-labelled .txt/.html, folders of them, or a WCXB folder")
+        p.add_argument("--kind", choices=("html", "text", "both"), default=kind_default,
+                       help="for WCXB folders: use the HTML, the page rendered to plain text, or both")
+        p.add_argument("--limit", type=int, help="read at most this many pages from each WCXB folder")
+        p.add_argument("--quiet", action="store_true", help="no progress output")
+
+    p = sub.add_parser("train", help="train a model on labelled pages")
+    data_args(p, "both")
+    p.add_argument("--out", required=True, help="model file to write (.joblib)")
+    p.add_argument("--holdout", type=float, default=0.2, help="share of domains held out for validation (default 0.2)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the validation split")
+    p.add_argument("--no-refit", action="store_true", help="keep the model fitted without the held-out pages")
+    p.add_argument("--max-iter", type=int, help="boosting iterations (default 300)")
+    p.add_argument("--learning-rate", type=float, help="boosting learning rate (default 0.1)")
+    p.add_argument("--max-leaf-nodes", type=int, help="leaves per tree (default 63)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="score a model on labelled pages")
+    data_args(p)
+    p.add_argument("--model", help="model file (default: the bundled model)")
+    p.add_argument("--split", choices=("all", "validation"), default="all",
+                   help="validation: only the pages the model held out when it was trained")
+    p.add_argument("--cv", type=int, help="K-fold cross-validation by domain with the model's settings")
+    p.add_argument("--threshold", type=_probability, help="override the model's threshold")
+    p.add_argument("--compare", help="comma-separated: trafilatura, justext, keep-all")
+    p.add_argument("--json", help="write the figures to this JSON file")
+    p.add_argument("--plot", help="write a precision-recall and per-type F1 figure to this PNG file")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("label", help="label pages that have a gold main text, write labelled JSONL")
+    data_args(p)
+    p.add_argument("--out", required=True, help="labelled JSONL file to write")
+    p.set_defaults(func=cmd_label)
+
+    p = sub.add_parser("features", help="list the features the model uses")
+    p.set_defaults(func=cmd_features)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from model import ModelError
+    from training.pages import DataError
+
+    try:
+        return args.func(args)
+    except (CliError, ModelError, DataError) as exc:
+        if args.debug:
+            raise
+        print(f"boilerplate {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"boilerplate {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback without --debug
+        if args.debug:
+            raise
+        print(f"boilerplate {args.command}: error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Blocks and their features.
+
+``parse_document`` splits a page into a block table (``features.blocks``);
+``compute_features`` turns a block table of one or many pages into the feature matrix whose
+columns are ``FEATURE_NAMES``, in that order.  Each feature is declared with a one-line
+description in its family's module; ``describe_features()`` lists them all.
+
+Bump ``FEATURE_SET_VERSION`` whenever a feature is added, removed or computed differently:
+saved models record it and refuse to load under another version.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import context, markup, text_shape
+from .blocks import COLUMNS as BLOCK_COLUMNS, blocks_from_text, empty_blocks, parse_document
+from .decode import looks_like_html, to_text
+from .html_blocks import blocks_from_html
+from .pages import PageIndex
+
+FEATURE_SET_VERSION = "1"
+FAMILIES = {
+    "text": text_shape.FEATURES,
+    "markup": markup.FEATURES,
+    "context": context.FEATURES,
+}
+FEATURE_NAMES = tuple(name for family in FAMILIES.values() for name in family)
+
+__all__ = [
+    "BLOCK_COLUMNS", "FEATURE_NAMES", "FEATURE_SET_VERSION", "PageIndex", "blocks_from_html",
+    "blocks_from_text", "compute_features", "describe_features", "empty_blocks", "looks_like_html",
+    "parse_document", "to_text",
+]
+
+
+def describe_features() -> pd.DataFrame:
+    """One row per feature: name, family, description."""
+    return pd.DataFrame(
+        [(name, family, doc) for family, feats in FAMILIES.items() for name, doc in feats.items()],
+        columns=["name", "family", "description"],
+    )
+
+
+def compute_features(blocks: pd.DataFrame, page: np.ndarray | None = None) -> pd.DataFrame:
+    """Feature matrix (float64, one row per block, columns ``FEATURE_NAMES``).
+
+    ``blocks`` is a block table; when it holds several pages, ``page`` (or a ``page`` column)
+    gives each row's page, pages contiguous and in increasing order.
+    """
+    if page is None:
+        page = blocks["page"].to_numpy() if "page" in blocks else np.zeros(len(blocks), np.int64)
+    pages = PageIndex(page)
+    index = blocks.index
+    blocks = blocks.reset_index(drop=True)
+    values = text_shape.text_features(blocks["text"].astype(str), pages)
+    values.update(markup.markup_features(blocks, pages, np.expm1(values["n_words_log"])))
+    values.update(context.context_features(blocks, pages, values))
+    missing = set(FEATURE_NAMES) - set(values)
+    extra = set(values) - set(FEATURE_NAMES)
+    if missing or extra:
+        raise RuntimeError(f"feature declarations out of step: missing {sorted(missing)}, undeclared {sorted(extra)}")
+    return pd.DataFrame({name: np.asarray(values[name], dtype=np.float64) for name in FEATURE_NAMES},
+                        index=index)

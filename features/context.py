@@ -1,0 +1,81 @@
+"""Features of a block's place in its page: position, repetition, paragraph breaks, neighbours,
+and the block's size relative to the rest of the page.
+
+Neighbour features copy a few base features of the blocks around (NaN past the page edge) and
+average them over windows, so the model sees runs: content comes in runs of long, wordy blocks,
+boilerplate in runs of short, linked ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .pages import PageIndex
+
+# Base features whose neighbourhood is described.
+NEIGHBOUR_BASE = ("n_words_log", "stopword_share", "ends_terminal", "link_share", "title_word_share",
+                  "is_bullet")
+WINDOWS = (3, 10)
+
+FEATURES = {
+    "rel_position": "block index / (blocks in page - 1)",
+    "blocks_before_log": "log(1 + blocks before this one)",
+    "blocks_after_log": "log(1 + blocks after this one)",
+    "rel_char_position": "characters before the block / characters in the page",
+    "page_blocks_log": "log(1 + blocks in the page)",
+    "page_words_log": "log(1 + words in the page)",
+    "dup_count_log": "log(1 + other blocks of the page with the same text, case and digits ignored)",
+    "dup_first": "1 when no earlier block of the page has the same text",
+    "gap_before": "a paragraph break precedes the block",
+    "gap_after": "a paragraph break follows the block",
+    "indent": "leading spaces of the line (0 for HTML)",
+    "words_rel_median": "log words minus the page's median log words",
+    "words_share_of_page": "block words / page words",
+    "words_rel_max": "block words / words of the page's longest block",
+    **{f"{base}_{where}": f"{base} of the {label} block"
+       for base in NEIGHBOUR_BASE
+       for where, label in (("prev1", "previous"), ("next1", "next"), ("prev2", "second previous"),
+                            ("next2", "second next"))},
+    **{f"{base}_win{w}": f"mean {base} of the blocks within {w} before and after (not itself)"
+       for base in NEIGHBOUR_BASE for w in WINDOWS},
+}
+
+
+def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Compute ``FEATURES`` from the block table and the already computed base features."""
+    n_words = np.expm1(base["n_words_log"])
+    n_chars = np.expm1(base["n_chars_log"])
+    size = pages.page_size.astype(np.float64)
+    position = pages.position.astype(np.float64)
+    page_chars = pages.page_sum(n_chars)
+    page_words = pages.page_sum(n_words)
+    key = (blocks["text"].str.lower().str.replace(r"\d", "0", regex=True).str.split().str.join(" "))
+    key = pd.Series(pages.row_page).astype(str) + "\t" + key
+    gap_before = blocks["gap_before"].to_numpy(np.float64)
+    gap_after = pages.shift(gap_before, 1)
+    out = {
+        "rel_position": position / np.maximum(size - 1, 1),
+        "blocks_before_log": np.log1p(position),
+        "blocks_after_log": np.log1p(size - 1 - position),
+        "rel_char_position": pages.cumsum_before(n_chars) / np.maximum(page_chars, 1),
+        "page_blocks_log": np.log1p(size),
+        "page_words_log": np.log1p(page_words),
+        "dup_count_log": np.log1p(key.groupby(key).transform("size").to_numpy() - 1),
+        "dup_first": (~key.duplicated()).to_numpy(np.float64),
+        "gap_before": gap_before,
+        "gap_after": np.where(np.isnan(gap_after), 1.0, gap_after),
+        "indent": blocks["indent"].to_numpy(np.float64),
+        "words_rel_median": base["n_words_log"] - pages.page_median(base["n_words_log"]),
+        "words_share_of_page": n_words / np.maximum(page_words, 1),
+        "words_rel_max": n_words / np.maximum(pages.page_max(n_words), 1),
+    }
+    for name in NEIGHBOUR_BASE:
+        values = base[name]
+        out[f"{name}_prev1"] = pages.shift(values, -1)
+        out[f"{name}_next1"] = pages.shift(values, 1)
+        out[f"{name}_prev2"] = pages.shift(values, -2)
+        out[f"{name}_next2"] = pages.shift(values, 2)
+        for w in WINDOWS:
+            out[f"{name}_win{w}"] = pages.window_mean(values, w, w, exclude_self=True)
+    return out

@@ -1,0 +1,214 @@
+"""Segment an HTML page into text blocks, keeping the markup evidence of each block.
+
+One walk over the DOM (lxml's libxml2 parser, which copes with any tag soup).  A new block starts
+at every block-level element and at ``<br>``; inline markup stays inside its block.  Script, style,
+templates, embedded objects and form controls are dropped with their subtree.
+
+Hidden elements and ``<noscript>`` are *kept*, flagged in the ``concealed`` column: on WCXB dev,
+forum software (Discourse) serves its posts inside ``<noscript>`` and streamed React pages keep
+the article in a ``<div hidden>`` until a script reveals it; dropping them loses the main text
+of whole pages.  The model learns from the flag when concealed text is boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .blocks import LANDMARKS, blocks_frame, empty_blocks
+
+BLOCK_TAGS = frozenset("""
+    address article aside blockquote body caption center dd details dialog dir div dl dt fieldset
+    figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main
+    menu nav ol p pre section summary table tbody thead tfoot tr td th ul br
+""".split())
+SKIP_TAGS = frozenset("""
+    script style template head svg math iframe object embed canvas select textarea
+    option datalist audio video picture source track map
+""".split())
+HIDDEN, NOSCRIPT = 1, 2  # bits of the ``concealed`` column
+_LANDMARK_BIT = {name: 1 << i for i, name in enumerate(LANDMARKS)}
+_ROLE_LANDMARK = {
+    "navigation": "nav", "banner": "header", "contentinfo": "footer", "complementary": "aside",
+    "main": "main", "article": "article", "search": "form", "form": "form",
+}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# libxml2 rejects these code points in text; they carry nothing readable.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_MAX_ATTR_CHARS = 300
+LABEL_ATTRIBUTE = "data-label"
+
+
+def _is_hidden(el) -> bool:
+    attrib = el.attrib
+    if "hidden" in attrib:
+        return True
+    style = attrib.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
+def _parse(html: str):
+    html = _BAD_CHARS.sub(" ", _XML_DECLARATION.sub("", html, count=1))
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        return etree.fromstring(html.encode("utf-8", errors="replace"), parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+
+
+class _Segmenter:
+    """Accumulates text into the current block and flushes it at block boundaries."""
+
+    def __init__(self):
+        self.cols = {name: [] for name in (
+            "text", "gap_before", "tag", "depth", "landmarks", "heading", "in_list", "in_table",
+            "in_pre", "concealed", "link_chars", "n_links", "attrs", "own_attrs", "line", "label")}
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.n_links = 0
+        self.frame = None  # evidence of the element where the block's first text appeared
+        self.last_list = None
+
+    def add(self, text, frame, in_link):
+        if not text:
+            return
+        if self.frame is None:
+            if text.isspace():
+                return
+            self.frame = frame
+        self.parts.append(text)
+        if in_link:
+            self.link_chars += len(text) - sum(map(text.count, " \n\t\r\xa0"))
+
+    def flush(self):
+        frame = self.frame
+        if frame is not None:
+            text = " ".join("".join(self.parts).split())
+            if text:
+                tag, depth, marks, heading, in_list, in_table, in_pre, concealed, list_id, attrs, own, line, label = frame
+                cols = self.cols
+                cols["text"].append(text)
+                cols["gap_before"].append(len(cols["text"]) > 1 and not (
+                    list_id is not None and list_id == self.last_list))
+                cols["tag"].append(tag)
+                cols["depth"].append(depth)
+                cols["landmarks"].append(marks)
+                cols["heading"].append(heading)
+                cols["in_list"].append(in_list)
+                cols["in_table"].append(in_table)
+                cols["in_pre"].append(in_pre)
+                cols["concealed"].append(concealed)
+                cols["link_chars"].append(min(self.link_chars, len(text)))
+                cols["n_links"].append(self.n_links)
+                cols["attrs"].append(attrs)
+                cols["own_attrs"].append(own)
+                cols["line"].append(line)
+                cols["label"].append(label)
+                self.last_list = list_id
+        self.parts = []
+        self.link_chars = 0
+        self.n_links = 0
+        self.frame = None
+
+
+def _child_frame(el, tag, parent, serial):
+    """Evidence of ``el`` given its parent's frame (a tuple, to keep the walk cheap)."""
+    p_tag, depth, marks, heading, in_list, in_table, in_pre, concealed, list_id, attrs, own, _, label = parent
+    attrib = el.attrib
+    tokens = " ".join(filter(None, (attrib.get("class"), attrib.get("id")))).lower()
+    mark = _LANDMARK_BIT.get(tag, 0)
+    role = attrib.get("role")
+    if role:
+        mark |= _LANDMARK_BIT.get(_ROLE_LANDMARK.get(role.lower().strip(), ""), 0)
+    if tag in ("ul", "ol", "dl", "menu"):
+        list_id = serial
+    if tokens:
+        tokens = " ".join(tokens.split())
+        attrs = (tokens + " " + attrs)[:_MAX_ATTR_CHARS] if attrs else tokens[:_MAX_ATTR_CHARS]
+        own = tokens[:_MAX_ATTR_CHARS]
+    return (
+        tag if tag in BLOCK_TAGS else p_tag,
+        depth + 1,
+        marks | mark,
+        int(tag[1]) if tag in ("h1", "h2", "h3", "h4", "h5", "h6") else heading,
+        in_list or tag in ("li", "dt", "dd"),
+        in_table or tag in ("td", "th"),
+        in_pre or tag in ("pre", "code"),
+        concealed | (NOSCRIPT if tag == "noscript" else 0) | (HIDDEN if _is_hidden(el) else 0),
+        list_id,
+        attrs,
+        own,
+        el.sourceline,
+        attrib.get(LABEL_ATTRIBUTE, label),
+    )
+
+
+def blocks_from_html(html: str, with_labels: bool = False):
+    """Parse ``html`` and return its block table (see ``features.blocks``).
+
+    ``with_labels`` adds a ``label`` column: the ``data-label`` attribute of the nearest element
+    that has one (how hand-labelled HTML pages mark content and boilerplate), else None.
+    """
+    root = _parse(html)
+    if root is None:
+        return empty_blocks(with_labels)
+    seg = _Segmenter()
+    # Text after a stray </html> lands in sibling trees of the root; it is still page text.
+    for top in (root, *root.itersiblings()):
+        if isinstance(top.tag, str):
+            _walk(top, seg)
+    seg.flush()
+    cols = seg.cols
+    n = len(cols["text"])
+    if n == 0:
+        return empty_blocks(with_labels)
+    cols["indent"] = [0] * n
+    frame = blocks_frame(cols)
+    if with_labels:
+        frame["label"] = cols["label"]
+    return frame
+
+
+def _walk(top, seg: _Segmenter) -> None:
+    """Depth-first walk with explicit stacks (pages can nest deeper than Python recursion)."""
+    root_frame = ("html", 0, 0, 0, False, False, False, 0, None, "", "", top.sourceline, top.get(LABEL_ATTRIBUTE))
+    frames = [root_frame]
+    elements = [top]
+    children = [iter(top)]
+    links = [False]
+    seg.add(top.text, root_frame, False)
+    serial = 0
+    while children:
+        el = next(children[-1], None)
+        if el is None:  # close the innermost element, then its tail belongs to the parent
+            closed = elements.pop()
+            children.pop()
+            frames.pop()
+            links.pop()
+            if not elements:
+                break
+            if closed.tag in BLOCK_TAGS:
+                seg.flush()
+            seg.add(closed.tail, frames[-1], links[-1])
+            continue
+        tag = el.tag
+        if not isinstance(tag, str) or tag in SKIP_TAGS:
+            if tag in BLOCK_TAGS or tag in SKIP_TAGS:
+                seg.flush()
+            seg.add(el.tail, frames[-1], links[-1])
+            continue
+        tag = tag.lower()
+        serial += 1
+        frame = _child_frame(el, tag, frames[-1], serial)
+        in_link = links[-1] or tag == "a"
+        if tag in BLOCK_TAGS:
+            seg.flush()
+        if tag == "a" and "href" in el.attrib:
+            seg.n_links += 1
+        frames.append(frame)
+        elements.append(el)
+        children.append(iter(el))
+        links.append(in_link)
+        seg.add(el.text, frame, in_link)

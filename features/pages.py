@@ -1,0 +1,81 @@
+"""Page-aware array helpers: features are computed over many pages stacked in one table.
+
+``PageIndex`` knows where each page starts and ends, so that neighbour and window features never
+reach across a page boundary, and page-level statistics are computed per page, all with numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class PageIndex:
+    """Row positions of a block table that holds pages one after another."""
+
+    def __init__(self, page: np.ndarray):
+        page = np.asarray(page)
+        n = len(page)
+        if n and np.any(page[1:] < page[:-1]):
+            raise ValueError("blocks of a page must be contiguous and pages in increasing order")
+        self.n = n
+        change = np.flatnonzero(np.diff(page)) + 1 if n else np.array([], dtype=int)
+        self.starts = np.concatenate(([0], change)).astype(np.int64) if n else np.zeros(0, np.int64)
+        self.ends = np.concatenate((change, [n])).astype(np.int64) if n else np.zeros(0, np.int64)
+        self.sizes = self.ends - self.starts
+        self.row_page = np.repeat(np.arange(len(self.starts)), self.sizes)  # 0..P-1 per row
+        self.row_start = self.starts[self.row_page]
+        self.row_end = self.ends[self.row_page]
+        self.position = np.arange(n) - self.row_start  # index of the block within its page
+        self.page_size = self.sizes[self.row_page]
+
+    def shift(self, values: np.ndarray, k: int) -> np.ndarray:
+        """``values`` of the block ``k`` rows later (k > 0) or earlier (k < 0); NaN past the page."""
+        values = np.asarray(values, dtype=np.float64)
+        out = np.full(self.n, np.nan)
+        target = np.arange(self.n) + k
+        ok = (target >= self.row_start) & (target < self.row_end)
+        out[ok] = values[target[ok]]
+        return out
+
+    def window_mean(self, values: np.ndarray, before: int, after: int, exclude_self=False) -> np.ndarray:
+        """Mean of ``values`` over rows i-before..i+after inside the page (NaN if the window is empty)."""
+        values = np.asarray(values, dtype=np.float64)
+        valid = ~np.isnan(values)
+        csum = np.concatenate(([0.0], np.cumsum(np.where(valid, values, 0.0))))
+        ccount = np.concatenate(([0], np.cumsum(valid)))
+        idx = np.arange(self.n)
+        lo = np.maximum(idx - before, self.row_start)
+        hi = np.minimum(idx + after + 1, self.row_end)
+        total = csum[hi] - csum[lo]
+        count = (ccount[hi] - ccount[lo]).astype(np.float64)
+        if exclude_self:
+            total = total - np.where(valid, values, 0.0)
+            count = count - valid
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+    def page_sum(self, values: np.ndarray) -> np.ndarray:
+        """Per-row sum of ``values`` over the row's page."""
+        values = np.nan_to_num(np.asarray(values, dtype=np.float64))
+        return np.add.reduceat(values, self.starts)[self.row_page] if self.n else values
+
+    def page_median(self, values: np.ndarray) -> np.ndarray:
+        """Per-row median of ``values`` over the row's page (NaNs ignored)."""
+        values = np.asarray(values, dtype=np.float64)
+        medians = np.full(len(self.starts), np.nan)
+        for p, (s, e) in enumerate(zip(self.starts, self.ends)):
+            chunk = values[s:e]
+            chunk = chunk[~np.isnan(chunk)]
+            if len(chunk):
+                medians[p] = np.median(chunk)
+        return medians[self.row_page]
+
+    def page_max(self, values: np.ndarray) -> np.ndarray:
+        values = np.asarray(values, dtype=np.float64)
+        return np.maximum.reduceat(values, self.starts)[self.row_page] if self.n else values
+
+    def cumsum_before(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` over the earlier rows of the same page."""
+        values = np.nan_to_num(np.asarray(values, dtype=np.float64))
+        csum = np.concatenate(([0.0], np.cumsum(values)))
+        return csum[np.arange(self.n)] - csum[self.row_start]

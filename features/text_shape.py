@@ -1,0 +1,186 @@
+"""Text-shape features of each block, shared by plain-text and HTML input.
+
+All blocks (of any number of pages) are joined into one string; characters are classified with a
+code-point lookup table and words found with one regex pass, then counted per block with
+``numpy.bincount``.  No per-block Python work except the few regex flags pandas applies.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from .function_words import FUNCTION_CHARS, FUNCTION_WORDS
+from .pages import PageIndex
+
+# Character classes.
+OTHER, UPPER, LOWER, DIGIT, PUNCT, SYMBOL, SPACE = range(7)
+N_CLASSES = 7
+# Scripts of letters.
+SCRIPTS = ("none", "latin", "cyrillic", "greek", "arabic", "hebrew", "han", "kana", "hangul",
+           "thai", "indic", "other")
+_SCRIPT_RANGES = {
+    "latin": [(0x41, 0x24F), (0x1E00, 0x1EFF)],
+    "greek": [(0x370, 0x3FF), (0x1F00, 0x1FFF)],
+    "cyrillic": [(0x400, 0x52F)],
+    "hebrew": [(0x590, 0x5FF)],
+    "arabic": [(0x600, 0x6FF), (0x750, 0x77F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)],
+    "indic": [(0x900, 0xDFF)],
+    "thai": [(0xE00, 0xE7F)],
+    "hangul": [(0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF)],
+    "kana": [(0x3040, 0x30FF)],
+    "han": [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)],
+}
+
+
+def _build_tables():
+    char_class = np.zeros(0x10000, np.uint8)
+    script = np.zeros(0x10000, np.uint8)
+    function_char = np.zeros(0x10000, bool)
+    for cp in range(0x10000):
+        cat = unicodedata.category(chr(cp))
+        c0 = cat[0]
+        if cat in ("Lu", "Lt"):
+            char_class[cp] = UPPER
+        elif c0 == "L":
+            char_class[cp] = LOWER
+        elif cat == "Nd":
+            char_class[cp] = DIGIT
+        elif c0 == "P":
+            char_class[cp] = PUNCT
+        elif c0 in "SN":
+            char_class[cp] = SYMBOL
+        elif c0 == "Z" or chr(cp).isspace():
+            char_class[cp] = SPACE
+        if c0 == "L":
+            script[cp] = SCRIPTS.index("other")
+    for name, ranges in _SCRIPT_RANGES.items():
+        for lo, hi in ranges:
+            letters = np.isin(char_class[lo:hi + 1], (UPPER, LOWER))
+            script[lo:hi + 1][letters] = SCRIPTS.index(name)
+    for ch in FUNCTION_CHARS:
+        function_char[ord(ch)] = True
+    return char_class, script, function_char
+
+
+CHAR_CLASS, SCRIPT, FUNCTION_CHAR = _build_tables()
+
+_WORD = re.compile(r"\w+")
+_TERMINAL = frozenset(".!?…。！？;")
+_CLOSERS = "\"'”’»)]›\u00a0 "
+_BULLET = r"^\s*(?:[•·▪◦‣●○■□◆◇►▶➤✓✔→*+–—-]|\d{1,3}[.)]|[a-z][.)])\s"
+_DATE = (r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b"
+         r"|\b\d{1,2}(?:st|nd|rd|th)?\.?\s+[^\W\d_]{3,12}\.?,?\s+\d{4}\b"
+         r"|\b[^\W\d_]{3,12}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
+         r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b")
+_TIME = r"\b\d{1,2}:\d{2}\b"
+_URL = r"https?://|www\.|\b[\w-]+\.(?:com|org|net|io|co|de|uk|fr|ru|info)\b"
+_EMAIL = r"[\w.+-]+@[\w-]+\.[\w.-]+"
+_COPYRIGHT = r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved"
+_PRICE = r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|usd|eur|gbp)\b"
+_SEPARATOR = r"\s[|/»›>·•]\s"
+
+FEATURES = {
+    "n_chars_log": "log(1 + non-space characters of the block)",
+    "n_words_log": "log(1 + words (\\w+ tokens))",
+    "mean_word_len": "mean word length in characters",
+    "letter_share": "letters / non-space characters",
+    "digit_share": "digits / non-space characters",
+    "punct_share": "punctuation / non-space characters",
+    "symbol_share": "symbols (currency, math, emoji) / non-space characters",
+    "upper_share": "upper-case letters / letters",
+    "title_word_share": "words starting with an upper-case letter / words",
+    "numeric_word_share": "words made only of digits / words",
+    "stopword_share": "function words / words (function characters / letters for CJK text)",
+    "cjk_share": "Han, kana and hangul letters / letters",
+    "script_is_page_script": "1 when the block's main script is the page's main script (NaN: no letters)",
+    "ends_terminal": "1 when the text ends in sentence punctuation (. ! ? … 。), quotes allowed",
+    "ends_colon": "1 when the text ends in a colon",
+    "n_sentences": "count of sentence punctuation marks followed by a space or the end",
+    "comma_per_word": "commas / words",
+    "is_bullet": "1 when the line starts with a list bullet or a list number",
+    "has_date": "1 when the text holds a date (numeric, day-month-year, month-day-year, 'N days ago')",
+    "has_time": "1 when the text holds a clock time",
+    "has_url": "1 when the text holds a URL or a web domain",
+    "has_email": "1 when the text holds an e-mail address",
+    "has_copyright": "1 when the text holds ©, '(c) YEAR', 'copyright' or 'all rights reserved'",
+    "has_price": "1 when the text holds a price",
+    "n_separators": "count of separators (| / » › > · •) between spaces, as in menus and breadcrumbs",
+}
+
+
+def text_features(texts: pd.Series, pages: PageIndex) -> dict[str, np.ndarray]:
+    """Compute ``FEATURES`` for every block text; returns name -> array."""
+    n = len(texts)
+    stripped = texts.str.strip()
+    lengths = stripped.str.len().to_numpy(np.int64)
+    joined = "\n".join(stripped.tolist())
+    codes = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+    block_of_char = np.repeat(np.arange(n), lengths + 1)[: len(codes)]
+    bmp = np.minimum(codes, 0xFFFF)
+    classes = CHAR_CLASS[bmp]
+    classes[codes > 0xFFFF] = SYMBOL  # astral plane: emoji, mostly
+    scripts = SCRIPT[bmp]
+    scripts[(codes >= 0x20000) & (codes < 0x40000)] = SCRIPTS.index("han")
+
+    counts = np.bincount(block_of_char * N_CLASSES + classes, minlength=n * N_CLASSES).reshape(n, N_CLASSES)
+    letters = counts[:, UPPER] + counts[:, LOWER]
+    visible = np.maximum(lengths - counts[:, SPACE], 0)
+    script_counts = np.bincount(block_of_char * len(SCRIPTS) + scripts,
+                                minlength=n * len(SCRIPTS)).reshape(n, len(SCRIPTS))
+    script_counts[:, 0] = 0
+    cjk = script_counts[:, [SCRIPTS.index(s) for s in ("han", "kana", "hangul")]].sum(axis=1)
+    function_chars = np.bincount(block_of_char, weights=FUNCTION_CHAR[bmp] & (codes <= 0xFFFF), minlength=n)
+
+    spans = np.array([m.span() for m in _WORD.finditer(joined)], dtype=np.int64).reshape(-1, 2)
+    starts, ends = spans[:, 0], spans[:, 1]
+    word_block = block_of_char[starts] if len(starts) else np.zeros(0, np.int64)
+    n_words = np.bincount(word_block, minlength=n)
+    word_len = np.bincount(word_block, weights=ends - starts, minlength=n)
+    title_words = np.bincount(word_block, weights=classes[starts] == UPPER, minlength=n)
+    is_digit = np.concatenate(([0], np.cumsum(classes == DIGIT)))
+    numeric = np.bincount(word_block, weights=(is_digit[ends] - is_digit[starts]) == (ends - starts), minlength=n)
+    words = pd.Series([joined[s:e] for s, e in spans], dtype=object).str.lower()
+    stop = np.bincount(word_block, weights=words.isin(FUNCTION_WORDS).to_numpy(), minlength=n)
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe_visible = np.maximum(visible, 1)
+        safe_words = np.maximum(n_words, 1)
+        cjk_share = np.where(letters > 0, cjk / np.maximum(letters, 1), 0.0)
+        stopword_share = np.where(cjk_share > 0.5, function_chars / np.maximum(letters, 1), stop / safe_words)
+        block_script = script_counts.argmax(axis=1)
+        page_script = (np.add.reduceat(script_counts, pages.starts, axis=0).argmax(axis=1)[pages.row_page]
+                       if n else block_script)
+        same_script = np.where(letters > 0, block_script == page_script, np.nan)
+
+    last = stripped.str.rstrip(_CLOSERS).str[-1:].fillna("")
+    flags = {
+        name: stripped.str.contains(pattern, case=False, regex=True).to_numpy(np.float64)
+        for name, pattern in (("has_date", _DATE), ("has_time", _TIME), ("has_url", _URL),
+                              ("has_email", _EMAIL), ("has_copyright", _COPYRIGHT), ("has_price", _PRICE))
+    }
+    return {
+        "n_chars_log": np.log1p(visible),
+        "n_words_log": np.log1p(n_words),
+        "mean_word_len": word_len / safe_words,
+        "letter_share": letters / safe_visible,
+        "digit_share": counts[:, DIGIT] / safe_visible,
+        "punct_share": counts[:, PUNCT] / safe_visible,
+        "symbol_share": counts[:, SYMBOL] / safe_visible,
+        "upper_share": counts[:, UPPER] / np.maximum(letters, 1),
+        "title_word_share": title_words / safe_words,
+        "numeric_word_share": numeric / safe_words,
+        "stopword_share": stopword_share,
+        "cjk_share": cjk_share,
+        "script_is_page_script": same_script,
+        "ends_terminal": last.isin(_TERMINAL).to_numpy(np.float64),
+        "ends_colon": last.isin((":", "：")).to_numpy(np.float64),
+        "n_sentences": stripped.str.count(r"[.!?。！？](?:\s|$)").to_numpy(np.float64),
+        "comma_per_word": stripped.str.count(r"[,，、]").to_numpy(np.float64) / safe_words,
+        "is_bullet": texts.str.contains(_BULLET, regex=True).to_numpy(np.float64),
+        **flags,
+        "n_separators": stripped.str.count(_SEPARATOR).to_numpy(np.float64),
+    }

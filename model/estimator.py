@@ -1,0 +1,157 @@
+"""The boilerplate classifier: a scikit-learn estimator over blocks, plus ``clean`` / ``classify``.
+
+``X`` is a block table (``features.parse_document``), possibly of many pages stacked with a
+``page`` column, or a feature matrix already computed with ``features.compute_features``.
+``y`` holds ``"content"`` / ``"boilerplate"`` (or 1 / 0, or booleans) per block.
+
+Blocks are weighted by their word count (capped at ``weight_cap``) when fitting, because the
+metric users judge us by counts words, not blocks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.utils.validation import check_is_fitted
+
+from features import FEATURE_NAMES, compute_features, parse_document
+
+CONTENT, BOILERPLATE = "content", "boilerplate"
+LABELS = (BOILERPLATE, CONTENT)  # classes_, in predict_proba column order
+
+
+def to_bool_labels(y) -> np.ndarray:
+    """Accept content/boilerplate strings, 1/0 or booleans; return a boolean content mask."""
+    y = np.asarray(y)
+    if y.dtype.kind in "biuf":
+        values = set(np.unique(y).tolist())
+        if not values <= {0, 1}:
+            raise ValueError(f"numeric labels must be 0 (boilerplate) or 1 (content), got {sorted(values)[:5]}")
+        return y.astype(bool)
+    bad = set(np.unique(y.astype(str)).tolist()) - set(LABELS)
+    if bad:
+        raise ValueError(f"labels must be 'content' or 'boilerplate', got {sorted(bad)[:5]}")
+    return y.astype(str) == CONTENT
+
+
+def block_weights(features: pd.DataFrame, cap: float) -> np.ndarray:
+    """Training weight of each block: its word count, at least 1 and at most ``cap``."""
+    return np.clip(np.expm1(features["n_words_log"].to_numpy()), 1.0, cap)
+
+
+class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
+    """Labels blocks of web pages as content or boilerplate.
+
+    Parameters
+    ----------
+    threshold : probability of content at or above which a block is kept.
+    max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization :
+        passed to scikit-learn's ``HistGradientBoostingClassifier``.
+    weight_cap : cap on a block's training weight (its word count).
+    random_state : seed of the tree model.
+    """
+
+    def __init__(self, threshold=0.5, max_iter=300, learning_rate=0.1, max_leaf_nodes=63,
+                 min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, random_state=0):
+        self.threshold = threshold
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.weight_cap = weight_cap
+        self.random_state = random_state
+
+    # -- scikit-learn API -------------------------------------------------------------------
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on blocks ``X`` (block table or feature matrix) with labels ``y``."""
+        features = self._features(X)
+        y = to_bool_labels(y)
+        if len(y) != len(features):
+            raise ValueError(f"X has {len(features)} blocks but y has {len(y)} labels")
+        if len(np.unique(y)) < 2:
+            raise ValueError("training needs both content and boilerplate blocks")
+        weight = block_weights(features, self.weight_cap)
+        if sample_weight is not None:
+            weight = weight * np.asarray(sample_weight, dtype=np.float64)
+        self.model_ = HistGradientBoostingClassifier(
+            max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
+            early_stopping=False, random_state=self.random_state,
+        )
+        matrix = features.to_numpy(copy=True)
+        # A column with no value at all (markup features when training on plain text only) can
+        # carry no split; scikit-learn's binning fails on it, so give it a constant.
+        matrix[:, np.isnan(matrix).all(axis=0)] = 0.0
+        self.model_.fit(matrix, y.astype(np.int8), sample_weight=weight)
+        self.classes_ = np.array(LABELS)
+        self.feature_names_in_ = np.array(FEATURE_NAMES, dtype=object)
+        self.n_features_in_ = len(FEATURE_NAMES)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Array (n_blocks, 2): probability of boilerplate, probability of content."""
+        check_is_fitted(self, "model_")
+        features = self._features(X)
+        if len(features) == 0:
+            return np.zeros((0, 2))
+        return self.model_.predict_proba(features.to_numpy())
+
+    def predict(self, X) -> np.ndarray:
+        """``"content"`` or ``"boilerplate"`` per block, at ``threshold``."""
+        return np.where(self.predict_proba(X)[:, 1] >= self.threshold, CONTENT, BOILERPLATE)
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def classify(self, document, kind: str = "auto", threshold: float | None = None) -> pd.DataFrame:
+        """One row per block of ``document`` (str or bytes): its text, label and probability.
+
+        Columns: ``block`` (0-based position), ``line`` (source line), ``text``, ``label``,
+        ``proba`` (probability of content), ``gap_before`` (paragraph break before), ``kind``.
+        """
+        blocks, kind = parse_document(document, kind)
+        proba = self.predict_proba(blocks)[:, 1]
+        cut = self.threshold if threshold is None else threshold
+        return pd.DataFrame({
+            "block": np.arange(len(blocks)),
+            "line": blocks["line"].to_numpy(),
+            "text": blocks["text"].to_numpy(object),
+            "label": np.where(proba >= cut, CONTENT, BOILERPLATE),
+            "proba": proba,
+            "gap_before": blocks["gap_before"].to_numpy(bool),
+            "kind": kind,
+        })
+
+    def clean(self, document, kind: str = "auto", threshold: float | None = None) -> str:
+        """The main content of ``document``: kept blocks in page order, one per line, with a blank
+        line wherever the page had a paragraph break between them."""
+        return join_blocks(self.classify(document, kind, threshold))
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _features(X) -> pd.DataFrame:
+        if isinstance(X, pd.DataFrame) and list(X.columns) == list(FEATURE_NAMES):
+            return X
+        if isinstance(X, pd.DataFrame) and "text" in X.columns:
+            return compute_features(X)
+        raise TypeError("X must be a block table (features.parse_document) or a feature matrix "
+                        "(features.compute_features)")
+
+
+def join_blocks(table: pd.DataFrame) -> str:
+    """Join the kept rows of a ``classify`` table into text, keeping paragraph breaks."""
+    keep = (table["label"] == CONTENT).to_numpy()
+    if not keep.any():
+        return ""
+    gaps = np.cumsum(table["gap_before"].to_numpy(bool))
+    texts = table["text"].to_numpy(object)[keep]
+    kept_gaps = gaps[keep]
+    out = [texts[0]]
+    for i in range(1, len(texts)):
+        out.append("\n\n" if kept_gaps[i] != kept_gaps[i - 1] else "\n")
+        out.append(texts[i])
+    return "".join(out)

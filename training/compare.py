@@ -1,0 +1,113 @@
+"""Other extractors and simple baselines, run on the same pages as the model.
+
+Extractors are optional extras (``pip install .[compare]``): ``trafilatura`` and ``justext``
+read the page's HTML; ``keep-all`` keeps every block and works for any page.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from features.decode import decode_bytes
+
+from .metrics import word_prf
+from .pages import PageSet
+
+
+def _trafilatura(html: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html) or ""
+
+
+def _justext(html: str) -> str:
+    import justext
+
+    paragraphs = justext.justext(html.encode("utf-8", errors="replace"), justext.get_stoplist("English"))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+HTML_EXTRACTORS = {"trafilatura": _trafilatura, "justext": _justext}
+BASELINES = ("keep-all",)
+CHOICES = tuple(HTML_EXTRACTORS) + BASELINES
+
+
+def read_source(path: str) -> str:
+    import gzip
+
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        return decode_bytes(handle.read())
+
+
+def compare(pageset: PageSet, names: list[str], golds: list[str] | None = None) -> dict[str, dict]:
+    """Score each named extractor on the pages it can read.
+
+    Returns name -> {"scores": DataFrame(page_type, word_precision, word_recall, word_f1) indexed
+    like ``pageset.pages``, "seconds": time spent, "pages": pages run}.
+    """
+    unknown = set(names) - set(CHOICES)
+    if unknown:
+        raise ValueError(f"unknown extractor(s) {', '.join(sorted(unknown))}; choose from {', '.join(CHOICES)}")
+    golds = golds if golds is not None else pageset.gold_texts()
+    results = {}
+    texts_by_page = pageset.blocks.groupby("page", sort=True)["text"].agg("\n".join)
+    for name in names:
+        rows, seconds = {}, 0.0
+        for i, page in pageset.pages.iterrows():
+            if name == "keep-all":
+                start = time.perf_counter()
+                predicted = texts_by_page.get(i, "")
+            else:
+                if page["kind"] != "html" or not isinstance(page["source"], str):
+                    continue
+                html = read_source(page["source"])
+                start = time.perf_counter()
+                try:
+                    predicted = HTML_EXTRACTORS[name](html)
+                except ImportError:
+                    raise
+                except Exception:  # an extractor crashing on a page scores that page 0
+                    predicted = ""
+            seconds += time.perf_counter() - start
+            rows[i] = (page["page_type"] or "unknown", *word_prf(predicted, golds[i]))
+        scores = pd.DataFrame.from_dict(rows, orient="index",
+                                        columns=["page_type", "word_precision", "word_recall", "word_f1"])
+        results[name] = {"scores": scores, "seconds": seconds, "pages": len(rows)}
+    return results
+
+
+def summarise(scores: pd.DataFrame) -> dict:
+    """Mean word P/R/F1 overall and per page type of a ``compare`` score table."""
+    def group(frame):
+        return {"pages": int(len(frame)), "word_precision": float(frame["word_precision"].mean()),
+                "word_recall": float(frame["word_recall"].mean()), "word_f1": float(frame["word_f1"].mean())}
+    return {"overall": group(scores),
+            "by_type": {t: group(g) for t, g in scores.groupby("page_type", sort=True)}}
+
+
+def format_comparison(model_scores: pd.DataFrame, others: dict[str, dict], model_seconds: float | None = None) -> str:
+    """Word F1 per page type: the model beside each extractor, on the pages each one ran on."""
+    columns = {"model": model_scores} | {name: r["scores"] for name, r in others.items()}
+    types = sorted(set(model_scores["page_type"]))
+    head = f"{'page type':<14}{'pages':>6}" + "".join(f"{name:>14}" for name in columns)
+    lines = [head, "-" * len(head)]
+    for t in ["all"] + types:
+        cells = []
+        for name, scores in columns.items():
+            sel = scores if t == "all" else scores[scores["page_type"] == t]
+            cells.append(f"{sel['word_f1'].mean():>14.3f}" if len(sel) else f"{'-':>14}")
+        n = len(model_scores) if t == "all" else int((model_scores["page_type"] == t).sum())
+        lines.append(f"{t:<14}{n:>6}" + "".join(cells))
+    speed = []
+    if model_seconds:
+        speed.append(f"model {len(model_scores) / model_seconds:.1f} pages/s")
+    for name, r in others.items():
+        if r["seconds"] > 0 and name != "keep-all":
+            speed.append(f"{name} {r['pages'] / r['seconds']:.1f} pages/s")
+    if speed:
+        lines.append("speed (one core, parse to text): " + ", ".join(speed))
+    return "\n".join(lines)

@@ -1,0 +1,116 @@
+"""Scoring a model's block probabilities on labelled pages: figures, tables, threshold choice.
+
+Two levels, overall and per page type:
+
+* block level: precision / recall / F1 of the ``content`` class against the block labels;
+* page level: mean over pages of word precision / recall / F1 of the kept text against the
+  page's gold text (``training.metrics``), the figure extractors are compared by.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .metrics import PageScorer, block_prf
+from .pages import PageSet
+
+THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
+
+
+def featurize(pageset: PageSet, progress: bool = False, chunk_pages: int = 100) -> pd.DataFrame:
+    """Feature matrix of all blocks of ``pageset`` (computed in chunks of pages)."""
+    from features import compute_features
+
+    page = pageset.blocks["page"].to_numpy()
+    bounds = np.searchsorted(page, np.arange(0, len(pageset) + chunk_pages, chunk_pages))
+    chunks = list(zip(bounds[:-1], bounds[1:]))
+    if progress:
+        from tqdm import tqdm
+        chunks = tqdm(chunks, desc="features", unit="chunk")
+    parts = [compute_features(pageset.blocks.iloc[a:b]) for a, b in chunks if b > a]
+    if not parts:
+        return compute_features(pageset.blocks)
+    return pd.concat(parts)
+
+
+def scorer_for(pageset: PageSet) -> PageScorer:
+    return PageScorer(pageset.blocks["text"].tolist(), pageset.blocks["page"].to_numpy(), pageset.gold_texts())
+
+
+def best_threshold(scorer: PageScorer, proba: np.ndarray) -> tuple[float, float]:
+    """Threshold (on ``THRESHOLDS``) that maximises mean page word F1, and that F1."""
+    means = [scorer.score(proba >= t)[2].mean() for t in THRESHOLDS]
+    best = int(np.argmax(means))
+    return float(THRESHOLDS[best]), float(means[best])
+
+
+def threshold_curve(pageset: PageSet, scorer: PageScorer, proba: np.ndarray) -> pd.DataFrame:
+    """Page-level mean word P/R/F1 and block-level P/R/F1 at each of ``THRESHOLDS``."""
+    labels = pageset.blocks["label"].to_numpy()
+    rows = []
+    for t in THRESHOLDS:
+        keep = proba >= t
+        p, r, f = scorer.score(keep)
+        bp, br, bf = block_prf(labels, keep)
+        rows.append({"threshold": t, "word_precision": p.mean(), "word_recall": r.mean(), "word_f1": f.mean(),
+                     "block_precision": bp, "block_recall": br, "block_f1": bf})
+    return pd.DataFrame(rows)
+
+
+def page_scores(pageset: PageSet, scorer: PageScorer, keep: np.ndarray) -> pd.DataFrame:
+    """One row per page: id, page type, kind, word precision / recall / F1."""
+    p, r, f = scorer.score(keep)
+    return pd.DataFrame({
+        "id": pageset.pages["id"].to_numpy(),
+        "page_type": pageset.pages["page_type"].fillna("unknown").to_numpy(),
+        "kind": pageset.pages["kind"].to_numpy(),
+        "word_precision": p, "word_recall": r, "word_f1": f,
+    })
+
+
+def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageScorer | None = None) -> dict:
+    """Figures for ``proba`` at ``threshold``: overall and per page type.
+
+    Each group holds: pages, block_precision / recall / f1, word_precision / recall / f1 (mean
+    over pages), and ceiling_word_f1 (what keeping exactly the labelled content blocks scores).
+    """
+    scorer = scorer or scorer_for(pageset)
+    keep = np.asarray(proba) >= threshold
+    labels = pageset.blocks["label"].to_numpy()
+    scores = page_scores(pageset, scorer, keep)
+    ceiling = scorer.score(labels)[2]
+    block_type = scores["page_type"].to_numpy()[pageset.blocks["page"].to_numpy()]
+
+    def group(page_mask, block_mask):
+        bp, br, bf = block_prf(labels[block_mask], keep[block_mask])
+        s = scores[page_mask]
+        return {
+            "pages": int(page_mask.sum()),
+            "block_precision": bp, "block_recall": br, "block_f1": bf,
+            "word_precision": float(s["word_precision"].mean()),
+            "word_recall": float(s["word_recall"].mean()),
+            "word_f1": float(s["word_f1"].mean()),
+            "ceiling_word_f1": float(ceiling[page_mask].mean()),
+        }
+
+    all_pages = np.ones(len(scores), bool)
+    out = {"threshold": float(threshold), "overall": group(all_pages, np.ones(len(labels), bool)), "by_type": {}}
+    types = scores["page_type"].to_numpy()
+    for t in sorted(set(types)):
+        out["by_type"][t] = group(types == t, block_type == t)
+    return out
+
+
+def format_report(rep: dict, title: str = "") -> str:
+    """A fixed-width table of a ``report``."""
+    rows = [("all", rep["overall"])] + sorted(rep["by_type"].items())
+    head = f"{'page type':<14}{'pages':>6}  {'block P':>8}{'block R':>8}{'block F1':>9}  " \
+           f"{'word P':>8}{'word R':>8}{'word F1':>8}  {'ceiling':>8}"
+    lines = [title] if title else []
+    lines += [f"threshold {rep['threshold']:.3f}", head, "-" * len(head)]
+    for name, g in rows:
+        lines.append(f"{name:<14}{g['pages']:>6}  {g['block_precision']:>8.3f}{g['block_recall']:>8.3f}"
+                     f"{g['block_f1']:>9.3f}  {g['word_precision']:>8.3f}{g['word_recall']:>8.3f}"
+                     f"{g['word_f1']:>8.3f}  {g['ceiling_word_f1']:>8.3f}")
+    return "\n".join(lines)
