@@ -34,8 +34,9 @@ def _read_page(page: str) -> bytes:
 def cmd_clean(args) -> int:
     from model import load_model
 
+    page = _read_page(args.page)
     clf = load_model(args.model)
-    table = clf.classify(_read_page(args.page), kind=args.format, threshold=args.threshold)
+    table = clf.classify(page, kind=args.format, threshold=args.threshold)
     out = sys.stdout
     if args.output == "json":
         for row in table.itertuples(index=False):

@@ -12,7 +12,7 @@ gap_before     a paragraph break (blank line, or a new HTML block outside a list
                separates it from the previous block
 indent         leading spaces of the line (plain text); 0 for HTML
 tag            innermost block-level element (``p``, ``li``, ``td``...); ``""`` for text
-depth          DOM depth of that element
+depth          DOM depth of that block-level element
 landmarks      bit set of enclosing landmarks, see ``LANDMARKS``
 heading        1-6 inside ``h1``-``h6``, else 0
 in_list        inside ``li``/``dt``/``dd``
@@ -22,7 +22,7 @@ concealed      bit set: 1 inside a hidden element (``hidden``, ``display:none``)
 link_chars     non-space characters of the text that sit inside links
 n_links        number of links that start in the block
 attrs          class and id tokens of the enclosing elements, innermost first
-own_attrs      class and id tokens of the innermost two elements
+own_attrs      class and id tokens of the nearest enclosing element that has any
 =============  =======================================================================
 
 For plain text the markup columns hold missing values (NaN, ``""``): the page carries no such

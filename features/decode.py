@@ -1,8 +1,9 @@
 """Turn whatever the user hands us (bytes or str) into text, and tell HTML from plain text.
 
 Decoding order for bytes: a byte-order mark wins; then strict UTF-8 (valid UTF-8 that is not
-meant to be UTF-8 is rare); then the charset the page declares in a ``<meta>`` tag; then
-Windows-1252 with replacement characters.  Nothing raises: undecodable bytes become U+FFFD.
+meant to be UTF-8 is rare); then the charset the page declares in a ``<meta>`` tag (Latin-1 and
+ASCII labels read as Windows-1252, as browsers do); then UTF-8 with replacement characters when
+the bytes are mostly valid UTF-8; then Windows-1252.  Nothing raises.
 """
 
 from __future__ import annotations
@@ -25,6 +26,18 @@ _HTML_TAG = re.compile(
     r"</?(html|head|body|div|p|span|a|br|li|ul|ol|table|tr|td|h[1-6]|meta|script|style|img|section|nav)\b[^<>]{0,500}>",
     re.I,
 )
+
+
+# Browsers read these labels as windows-1252 (WHATWG Encoding Standard).
+_AS_CP1252 = {"latin_1", "iso8859-1", "ascii", "cp1252"}
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes: decode it with U+FFFD for the broken ones."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - broken
+    return text if multibyte >= 4 * broken else None
 
 
 def _guess_utf16(data: bytes) -> str | None:
@@ -56,10 +69,11 @@ def decode_bytes(data: bytes) -> str:
     match = _META_CHARSET.search(data[:8192])
     if match:
         try:
-            return data.decode(codecs.lookup(match.group(1).decode("ascii")).name, errors="replace")
+            encoding = codecs.lookup(match.group(1).decode("ascii")).name
+            return data.decode("cp1252" if encoding in _AS_CP1252 else encoding, errors="replace")
         except (LookupError, UnicodeError):
             pass
-    return data.decode("cp1252", errors="replace")
+    return _mostly_utf8(data) or data.decode("cp1252", errors="replace")
 
 
 def to_text(document: str | bytes) -> str:
@@ -77,7 +91,11 @@ def looks_like_html(text: str) -> bool:
     if _HTML_START.match(head):
         return True
     tags = len(_HTML_TAG.findall(head))
-    return tags >= 5 or (tags >= 1 and head.lstrip().startswith("<"))
+    if tags and head.lstrip().startswith("<"):
+        return True
+    # Prose that quotes a few tags (an HTML tutorial as plain text) stays text: markup has a tag
+    # every few hundred characters at least.
+    return tags >= 5 and tags * 300 >= len(head)
 
 
 def resolve_kind(text: str, kind: str) -> str:

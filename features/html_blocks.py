@@ -38,7 +38,24 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _MAX_ATTR_CHARS = 300
+_LINE = 11  # position of the source line in a frame tuple
 LABEL_ATTRIBUTE = "data-label"
+
+
+def _tail_line(el) -> int | None:
+    """Source line where the text after ``el`` starts, approximately: lxml records only where
+    elements start, so take the line of the last element inside ``el`` and add the line breaks
+    that follow it up to the tail's first word."""
+    breaks = 0
+    last = el
+    while len(last):
+        last = last[-1]
+        breaks += (last.tail or "").count("\n")
+    if last.sourceline is None:
+        return None
+    tail = el.tail or ""
+    breaks += (last.text or "").count("\n") + tail[: len(tail) - len(tail.lstrip())].count("\n")
+    return last.sourceline + breaks
 
 
 def _is_hidden(el) -> bool:
@@ -69,15 +86,17 @@ class _Segmenter:
         self.link_chars = 0
         self.n_links = 0
         self.frame = None  # evidence of the element where the block's first text appeared
+        self.line = None
         self.last_list = None
 
-    def add(self, text, frame, in_link):
+    def add(self, text, frame, in_link, line=None):
         if not text:
             return
         if self.frame is None:
             if text.isspace():
                 return
             self.frame = frame
+            self.line = frame[_LINE] if line is None else line
         self.parts.append(text)
         if in_link:
             self.link_chars += len(text) - sum(map(text.count, " \n\t\r\xa0"))
@@ -87,7 +106,7 @@ class _Segmenter:
         if frame is not None:
             text = " ".join("".join(self.parts).split())
             if text:
-                tag, depth, marks, heading, in_list, in_table, in_pre, concealed, list_id, attrs, own, line, label = frame
+                tag, depth, marks, heading, in_list, in_table, in_pre, concealed, list_id, attrs, own, _, label, _ = frame
                 cols = self.cols
                 cols["text"].append(text)
                 cols["gap_before"].append(len(cols["text"]) > 1 and not (
@@ -104,7 +123,7 @@ class _Segmenter:
                 cols["n_links"].append(self.n_links)
                 cols["attrs"].append(attrs)
                 cols["own_attrs"].append(own)
-                cols["line"].append(line)
+                cols["line"].append(self.line)
                 cols["label"].append(label)
                 self.last_list = list_id
         self.parts = []
@@ -115,7 +134,7 @@ class _Segmenter:
 
 def _child_frame(el, tag, parent, serial):
     """Evidence of ``el`` given its parent's frame (a tuple, to keep the walk cheap)."""
-    p_tag, depth, marks, heading, in_list, in_table, in_pre, concealed, list_id, attrs, own, _, label = parent
+    p_tag, block_depth, marks, heading, in_list, in_table, in_pre, concealed, list_id, attrs, own, _, label, depth = parent
     attrib = el.attrib
     tokens = " ".join(filter(None, (attrib.get("class"), attrib.get("id")))).lower()
     mark = _LANDMARK_BIT.get(tag, 0)
@@ -128,9 +147,10 @@ def _child_frame(el, tag, parent, serial):
         tokens = " ".join(tokens.split())
         attrs = (tokens + " " + attrs)[:_MAX_ATTR_CHARS] if attrs else tokens[:_MAX_ATTR_CHARS]
         own = tokens[:_MAX_ATTR_CHARS]
+    is_block = tag in BLOCK_TAGS
     return (
-        tag if tag in BLOCK_TAGS else p_tag,
-        depth + 1,
+        tag if is_block else p_tag,
+        depth + 1 if is_block else block_depth,
         marks | mark,
         int(tag[1]) if tag in ("h1", "h2", "h3", "h4", "h5", "h6") else heading,
         in_list or tag in ("li", "dt", "dd"),
@@ -142,6 +162,7 @@ def _child_frame(el, tag, parent, serial):
         own,
         el.sourceline,
         attrib.get(LABEL_ATTRIBUTE, label),
+        depth + 1,
     )
 
 
@@ -173,7 +194,7 @@ def blocks_from_html(html: str, with_labels: bool = False):
 
 def _walk(top, seg: _Segmenter) -> None:
     """Depth-first walk with explicit stacks (pages can nest deeper than Python recursion)."""
-    root_frame = ("html", 0, 0, 0, False, False, False, 0, None, "", "", top.sourceline, top.get(LABEL_ATTRIBUTE))
+    root_frame = ("html", 0, 0, 0, False, False, False, 0, None, "", "", top.sourceline, top.get(LABEL_ATTRIBUTE), 0)
     frames = [root_frame]
     elements = [top]
     children = [iter(top)]
@@ -191,13 +212,13 @@ def _walk(top, seg: _Segmenter) -> None:
                 break
             if closed.tag in BLOCK_TAGS:
                 seg.flush()
-            seg.add(closed.tail, frames[-1], links[-1])
+            seg.add(closed.tail, frames[-1], links[-1], _tail_line(closed))
             continue
         tag = el.tag
         if not isinstance(tag, str) or tag in SKIP_TAGS:
-            if tag in BLOCK_TAGS or tag in SKIP_TAGS:
+            if tag in BLOCK_TAGS:
                 seg.flush()
-            seg.add(el.tail, frames[-1], links[-1])
+            seg.add(el.tail, frames[-1], links[-1], _tail_line(el))
             continue
         tag = tag.lower()
         serial += 1

@@ -125,15 +125,19 @@ def text_features(texts: pd.Series, pages: PageIndex) -> dict[str, np.ndarray]:
     classes[codes > 0xFFFF] = SYMBOL  # astral plane: emoji, mostly
     scripts = SCRIPT[bmp]
     scripts[(codes >= 0x20000) & (codes < 0x40000)] = SCRIPTS.index("han")
+    # The "\n" that joins two blocks belongs to neither: leave it out of every count.
+    real = np.ones(len(codes), bool)
+    real[np.cumsum(lengths + 1)[:-1] - 1] = False
+    owner = block_of_char[real]
 
-    counts = np.bincount(block_of_char * N_CLASSES + classes, minlength=n * N_CLASSES).reshape(n, N_CLASSES)
+    counts = np.bincount(owner * N_CLASSES + classes[real], minlength=n * N_CLASSES).reshape(n, N_CLASSES)
     letters = counts[:, UPPER] + counts[:, LOWER]
     visible = np.maximum(lengths - counts[:, SPACE], 0)
-    script_counts = np.bincount(block_of_char * len(SCRIPTS) + scripts,
+    script_counts = np.bincount(owner * len(SCRIPTS) + scripts[real],
                                 minlength=n * len(SCRIPTS)).reshape(n, len(SCRIPTS))
     script_counts[:, 0] = 0
     cjk = script_counts[:, [SCRIPTS.index(s) for s in ("han", "kana", "hangul")]].sum(axis=1)
-    function_chars = np.bincount(block_of_char, weights=FUNCTION_CHAR[bmp] & (codes <= 0xFFFF), minlength=n)
+    function_chars = np.bincount(owner, weights=(FUNCTION_CHAR[bmp] & (codes <= 0xFFFF))[real], minlength=n)
 
     spans = np.array([m.span() for m in _WORD.finditer(joined)], dtype=np.int64).reshape(-1, 2)
     starts, ends = spans[:, 0], spans[:, 1]

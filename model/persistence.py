@@ -94,6 +94,9 @@ def _read_payload(path) -> dict:
     if payload.get("format_version") != FORMAT_VERSION:
         raise ModelError(f"{path} is model format {payload.get('format_version')}, this code reads "
                          f"format {FORMAT_VERSION}; retrain it with 'boilerplate train'")
+    if not isinstance(payload.get("metadata"), dict) or not isinstance(payload.get("estimator"), bytes):
+        raise ModelError(f"{path} is a damaged model file (its metadata or estimator is missing); "
+                         "retrain it with 'boilerplate train'")
     return payload
 
 

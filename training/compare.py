@@ -73,7 +73,8 @@ def compare(pageset: PageSet, names: list[str], golds: list[str] | None = None) 
                 except Exception:  # an extractor crashing on a page scores that page 0
                     predicted = ""
             seconds += time.perf_counter() - start
-            rows[i] = (page["page_type"] or "unknown", *word_prf(predicted, golds[i]))
+            page_type = page["page_type"] if isinstance(page["page_type"], str) else "unknown"
+            rows[i] = (page_type, *word_prf(predicted, golds[i]))
         scores = pd.DataFrame.from_dict(rows, orient="index",
                                         columns=["page_type", "word_precision", "word_recall", "word_f1"])
         results[name] = {"scores": scores, "seconds": seconds, "pages": len(rows)}

@@ -125,9 +125,12 @@ def _open_text(path: Path):
     return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
 
 
+_FLAG_COLUMNS = ("gap_before", "in_list", "in_table", "in_pre")
+
+
 def _blocks_from_records(records, where: str) -> pd.DataFrame:
-    if not isinstance(records, list) or not records:
-        raise DataError(f"{where}: 'blocks' must be a non-empty list")
+    if not isinstance(records, list):
+        raise DataError(f"{where}: 'blocks' must be a list")
     columns = {name: [] for name in COLUMNS}
     labels = []
     for j, rec in enumerate(records):
@@ -140,6 +143,8 @@ def _blocks_from_records(records, where: str) -> pd.DataFrame:
         for name in COLUMNS:
             default = _DEFAULTS.get(name, np.nan)
             value = rec.get(name, default)
+            if name in _FLAG_COLUMNS and value not in (True, False, 0, 1, None) and value == value:
+                raise DataError(f"{where}: block {j} field {name!r} must be true or false, got {value!r}")
             columns[name].append(default if value is None else value)
     has_markup = any(columns["tag"])
     if not has_markup:

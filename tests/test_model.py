@@ -1,0 +1,219 @@
+"""The classifier (``model.estimator``): scikit-learn API, classify and clean."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from conftest import SENTENCES, raw_text, synthetic_html, synthetic_lines, synthetic_pageset
+from features import compute_features, parse_document
+from model import BOILERPLATE, CONTENT, BoilerplateClassifier, join_blocks
+
+CLASSIFY_COLUMNS = {"text", "label", "proba", "block", "line", "gap_before", "kind"}
+
+
+@pytest.fixture(scope="module")
+def unseen_pages():
+    """Synthetic pages with seeds the model was not trained on."""
+    return synthetic_pageset(6, 6, start=500)
+
+
+# -- scikit-learn API --------------------------------------------------------------------------
+
+def test_predict_returns_content_or_boilerplate_and_generalises(trained_model, unseen_pages):
+    blocks, labels = unseen_pages.blocks, unseen_pages.blocks["label"].to_numpy()
+    predicted = trained_model.predict(blocks)
+    assert set(predicted) <= {CONTENT, BOILERPLATE}
+    assert len(predicted) == len(blocks)
+    accuracy = np.mean((predicted == CONTENT) == labels)
+    assert accuracy >= 0.95
+    assert list(trained_model.classes_) == [BOILERPLATE, CONTENT]
+
+
+def test_predict_proba_rows_sum_to_one_and_match_predict(trained_model, unseen_pages):
+    proba = trained_model.predict_proba(unseen_pages.blocks)
+    assert proba.shape == (len(unseen_pages.blocks), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert ((proba >= 0) & (proba <= 1)).all()
+    expected = np.where(proba[:, 1] >= trained_model.threshold, CONTENT, BOILERPLATE)
+    assert (trained_model.predict(unseen_pages.blocks) == expected).all()
+
+
+def test_content_probability_is_high_for_prose_and_low_for_menus(trained_model, unseen_pages):
+    proba = trained_model.predict_proba(unseen_pages.blocks)[:, 1]
+    labels = unseen_pages.blocks["label"].to_numpy()
+    assert proba[labels].mean() > 0.8
+    assert proba[~labels].mean() < 0.2
+
+
+def test_feature_matrix_and_block_table_give_the_same_probabilities(trained_model, unseen_pages):
+    blocks = unseen_pages.blocks
+    np.testing.assert_allclose(trained_model.predict_proba(compute_features(blocks)),
+                               trained_model.predict_proba(blocks))
+
+
+def test_labels_may_be_strings_ints_or_booleans(train_pageset):
+    blocks = train_pageset.blocks
+    labels = blocks["label"].to_numpy()
+    params = dict(max_iter=5, min_samples_leaf=5)
+    features = compute_features(blocks)
+    probas = [BoilerplateClassifier(**params).fit(features, y).predict_proba(features)
+              for y in (labels, labels.astype(int), np.where(labels, CONTENT, BOILERPLATE))]
+    np.testing.assert_allclose(probas[0], probas[1])
+    np.testing.assert_allclose(probas[0], probas[2])
+
+
+def test_fit_rejects_bad_labels(train_pageset):
+    blocks = train_pageset.blocks.iloc[:60]
+    labels = blocks["label"].to_numpy()
+    clf = BoilerplateClassifier(max_iter=2)
+    with pytest.raises(ValueError, match="both content and boilerplate"):
+        clf.fit(blocks, np.ones(len(blocks), bool))
+    with pytest.raises(ValueError, match="labels"):
+        clf.fit(blocks, labels[:-1])
+    with pytest.raises(ValueError, match="'content' or 'boilerplate'"):
+        clf.fit(blocks, np.where(labels, "main", "junk"))
+    with pytest.raises(ValueError, match="0 .boilerplate. or 1 .content."):
+        clf.fit(blocks, labels.astype(int) * 2)
+
+
+def test_bad_input_type_and_unfitted_model_are_reported():
+    with pytest.raises(NotFittedError):
+        BoilerplateClassifier().predict_proba(parse_document("some text")[0])
+    clf = BoilerplateClassifier(max_iter=2)
+    with pytest.raises(TypeError, match="block table"):
+        clf.fit(np.zeros((4, 3)), [0, 1, 0, 1])
+
+
+def test_get_params_set_params_and_clone(trained_model):
+    params = trained_model.get_params()
+    assert params["max_iter"] == 30 and params["min_samples_leaf"] == 5 and params["threshold"] == 0.5
+    twin = clone(trained_model)
+    assert twin.get_params() == params
+    assert not hasattr(twin, "model_")  # clone is unfitted
+    twin.set_params(threshold=0.9, learning_rate=0.2)
+    assert twin.threshold == 0.9 and twin.learning_rate == 0.2
+    assert trained_model.threshold == 0.5  # the original is untouched
+
+
+def test_threshold_param_moves_the_decision(trained_model, unseen_pages):
+    blocks = unseen_pages.blocks
+    proba = trained_model.predict_proba(blocks)[:, 1]
+    strict = copy.deepcopy(trained_model).set_params(threshold=0.999)  # same trees, other threshold
+    assert ((strict.predict(blocks) == CONTENT) == (proba >= 0.999)).all()
+    assert (strict.predict(blocks) == CONTENT).sum() < (trained_model.predict(blocks) == CONTENT).sum()
+
+
+def test_fit_is_deterministic(train_pageset):
+    blocks = train_pageset.blocks
+    labels = blocks["label"].to_numpy()
+    features = compute_features(blocks)
+    a = BoilerplateClassifier(max_iter=10, min_samples_leaf=5).fit(features, labels).predict_proba(features)
+    b = BoilerplateClassifier(max_iter=10, min_samples_leaf=5).fit(features, labels).predict_proba(features)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_model_trained_on_text_only_still_predicts_html(train_pageset):
+    text_pages = train_pageset.subset((train_pageset.pages["kind"] == "text").to_numpy())
+    clf = BoilerplateClassifier(max_iter=10, min_samples_leaf=5)
+    clf.fit(text_pages.blocks, text_pages.blocks["label"].to_numpy())
+    proba = clf.predict_proba(parse_document(synthetic_html(77, labelled=False))[0])
+    assert np.isfinite(proba).all()
+
+
+# -- classify and clean ------------------------------------------------------------------------
+
+def test_classify_columns_and_values(trained_model):
+    page = raw_text(synthetic_lines(321))
+    table = trained_model.classify(page)
+    assert set(table.columns) == CLASSIFY_COLUMNS
+    blocks, _ = parse_document(page)
+    assert table["block"].tolist() == list(range(len(blocks)))
+    assert table["text"].tolist() == blocks["text"].tolist()
+    assert table["line"].tolist() == blocks["line"].tolist()
+    assert table["gap_before"].tolist() == blocks["gap_before"].tolist()
+    assert set(table["kind"]) == {"text"}
+    assert set(table["label"]) <= {CONTENT, BOILERPLATE}
+    assert ((table["label"] == CONTENT) == (table["proba"] >= 0.5)).all()
+
+
+def test_classify_reports_html_kind_and_accepts_bytes(trained_model):
+    table = trained_model.classify(synthetic_html(322, labelled=False).encode("utf-8"))
+    assert set(table["kind"]) == {"html"}
+    assert len(table) > 5
+
+
+def test_clean_keeps_article_sentences_and_drops_menus(trained_model):
+    lines = synthetic_lines(654)
+    text = trained_model.clean(raw_text(lines))
+    for line in lines:
+        if line is None:
+            continue
+        if line[1]:
+            assert line[0] in text
+        else:
+            assert line[0].strip() not in text.splitlines()
+    html_text = trained_model.clean(synthetic_html(654, labelled=False))
+    assert "Related posts" not in html_text
+    assert "All rights reserved" not in html_text
+    assert any(sentence in html_text for sentence in SENTENCES)
+
+
+def test_clean_with_threshold_zero_keeps_every_block_and_the_paragraph_breaks(trained_model):
+    page = "Title line\n\n\nFirst paragraph.\nSame paragraph.\n\n  • bullet one\n  • bullet two\n\nLast."
+    assert trained_model.clean(page, threshold=0.0) == (
+        "Title line\n\nFirst paragraph.\nSame paragraph.\n\n  • bullet one\n  • bullet two\n\nLast.")
+    table = trained_model.classify(page, threshold=0.0)
+    assert (table["label"] == CONTENT).all()
+
+
+def test_clean_html_with_threshold_zero_separates_blocks(trained_model):
+    page = "<html><body><h1>Title</h1><p>One.</p><ul><li>a</li><li>b</li></ul></body></html>"
+    assert trained_model.clean(page, threshold=0.0) == "Title\n\nOne.\n\na\nb"
+
+
+def test_threshold_one_keeps_only_certain_blocks(trained_model):
+    page = synthetic_html(11, labelled=False)
+    table = trained_model.classify(page, threshold=1.0)
+    assert ((table["label"] == CONTENT) == (table["proba"] >= 1.0)).all()
+    if (table["proba"] < 1.0).all():
+        assert trained_model.clean(page, threshold=1.0) == ""
+
+
+def test_threshold_override_does_not_change_the_model(trained_model):
+    page = raw_text(synthetic_lines(12))
+    before = trained_model.classify(page)
+    trained_model.classify(page, threshold=0.0)
+    assert trained_model.threshold == 0.5
+    pd.testing.assert_frame_equal(trained_model.classify(page), before)
+
+
+def test_clean_returns_empty_string_when_nothing_is_kept(trained_model):
+    menu = "Home | News | Sport\nSearch this site\n  • Facebook\n  • X\n© 2026 Site. All rights reserved."
+    assert (trained_model.classify(menu)["label"] == BOILERPLATE).all()
+    assert trained_model.clean(menu) == ""
+
+
+def test_empty_document_classifies_to_an_empty_table(trained_model):
+    for document in ("", b"", "<html><body></body></html>"):
+        table = trained_model.classify(document)
+        assert len(table) == 0
+        assert set(table.columns) == CLASSIFY_COLUMNS
+        assert trained_model.clean(document) == ""
+
+
+def test_join_blocks_puts_a_blank_line_where_a_break_was_dropped_with_its_block():
+    table = pd.DataFrame({
+        "text": ["A", "B", "C", "D", "E"],
+        "label": [CONTENT, BOILERPLATE, CONTENT, CONTENT, CONTENT],
+        "gap_before": [False, True, False, False, True],
+    })
+    # B held the break between A and C; D follows C directly; E starts a new paragraph.
+    assert join_blocks(table) == "A\n\nC\nD\n\nE"
+    table["label"] = BOILERPLATE
+    assert join_blocks(table) == ""
