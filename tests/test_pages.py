@@ -223,7 +223,8 @@ def test_unknown_label_names_file_line_and_label(tmp_path):
 
 @pytest.mark.parametrize("record, needle", [
     ({"id": "a", "url": "https://x.example"}, "'blocks'"),
-    ({"id": "a", "blocks": []}, "non-empty"),
+    ({"id": "a", "blocks": {"text": "x"}}, "must be a list"),
+    ({"id": "a", "blocks": [{"text": "x", "label": "content", "gap_before": "false"}]}, "true or false"),
     ({"id": "a", "blocks": [{"label": "content"}]}, "'text'"),
     ({"id": "a", "html": "<p>x</p>"}, "main_content"),
     ({"id": "a", "html": 5, "main_content": "x"}, "strings"),
