@@ -84,8 +84,8 @@ def cmd_train(args) -> int:
     training["data"] = [str(p) for p in args.data]
     training["kind"] = args.kind
     save_model(clf, args.out, training=training, validation=validation)
-    if validation:
-        print(format_report(validation, "validation (domains not seen in training)"))
+    for kind, rep in (validation.get("by_kind") or {}).items():
+        print(format_report(rep, f"validation on {kind} input (domains not seen in training)"))
     print(f"model written to {args.out} (threshold {clf.threshold:.3f})")
     return 0
 

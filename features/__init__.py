@@ -14,17 +14,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import context, markup, text_shape
+from . import context, groups, markup, structure, text_shape
 from .blocks import COLUMNS as BLOCK_COLUMNS, blocks_from_text, empty_blocks, parse_document
 from .decode import looks_like_html, to_text
 from .html_blocks import blocks_from_html
 from .pages import PageIndex
 
-FEATURE_SET_VERSION = "1"
+FEATURE_SET_VERSION = "3"
 FAMILIES = {
     "text": text_shape.FEATURES,
     "markup": markup.FEATURES,
     "context": context.FEATURES,
+    "structure": structure.FEATURES,
+    "groups": groups.FEATURES,
 }
 FEATURE_NAMES = tuple(name for family in FAMILIES.values() for name in family)
 
@@ -44,22 +46,27 @@ def describe_features() -> pd.DataFrame:
 
 
 def compute_features(blocks: pd.DataFrame, page: np.ndarray | None = None) -> pd.DataFrame:
-    """Feature matrix (float64, one row per block, columns ``FEATURE_NAMES``).
+    """Feature matrix (float64, one row per block, columns ``FEATURE_NAMES``, index: page).
 
     ``blocks`` is a block table; when it holds several pages, ``page`` (or a ``page`` column)
-    gives each row's page, pages contiguous and in increasing order.
+    gives each row's page, pages contiguous and in increasing order.  The page numbers become the
+    index of the result, so that a feature matrix still knows its pages.
     """
     if page is None:
         page = blocks["page"].to_numpy() if "page" in blocks else np.zeros(len(blocks), np.int64)
     pages = PageIndex(page)
-    index = blocks.index
-    blocks = blocks.reset_index(drop=True)
-    values = text_shape.text_features(blocks["text"].astype(str), pages)
-    values.update(markup.markup_features(blocks, pages, np.expm1(values["n_words_log"])))
-    values.update(context.context_features(blocks, pages, values))
-    missing = set(FEATURE_NAMES) - set(values)
-    extra = set(values) - set(FEATURE_NAMES)
-    if missing or extra:
-        raise RuntimeError(f"feature declarations out of step: missing {sorted(missing)}, undeclared {sorted(extra)}")
-    return pd.DataFrame({name: np.asarray(values[name], dtype=np.float64) for name in FEATURE_NAMES},
-                        index=index)
+    texts = [t if type(t) is str else str(t) for t in blocks["text"].to_numpy(object)]
+    values = text_shape.text_features(texts, pages)
+    n_words = np.expm1(values["n_words_log"])
+    values.update(markup.markup_features(blocks, pages, n_words, texts))
+    values.update(context.context_features(blocks, pages, values, texts))
+    values.update(structure.structure_features(blocks["path"].to_numpy(object), pages, n_words,
+                                               values["link_share"], values["is_prose"]))
+    values.update(groups.group_features(blocks, pages, values, texts))
+    matrix = np.empty((len(texts), len(FEATURE_NAMES)))
+    for j, name in enumerate(FEATURE_NAMES):
+        matrix[:, j] = values.pop(name)
+    if values:
+        raise RuntimeError(f"features computed but not declared: {sorted(values)}")
+    return pd.DataFrame(matrix, columns=list(FEATURE_NAMES), index=pd.Index(np.asarray(page), name="page"),
+                        copy=False)

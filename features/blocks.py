@@ -23,6 +23,8 @@ link_chars     non-space characters of the text that sit inside links
 n_links        number of links that start in the block
 attrs          class and id tokens of the enclosing elements, innermost first
 own_attrs      class and id tokens of the nearest enclosing element that has any
+path           serial numbers of the enclosing block-level elements, outermost first (a tuple;
+               blocks sharing a serial share that container); ``()`` for text
 =============  =======================================================================
 
 For plain text the markup columns hold missing values (NaN, ``""``): the page carries no such
@@ -39,10 +41,11 @@ from .decode import resolve_kind, to_text
 LANDMARKS = ("nav", "header", "footer", "aside", "article", "main", "form")
 MARKUP_COLUMNS = (
     "tag", "depth", "landmarks", "heading", "in_list", "in_table", "in_pre", "concealed",
-    "link_chars", "n_links", "attrs", "own_attrs",
+    "link_chars", "n_links", "attrs", "own_attrs", "path",
 )
 COLUMNS = ("text", "line", "gap_before", "indent") + MARKUP_COLUMNS
 _STRING_COLUMNS = ("text", "tag", "attrs", "own_attrs")
+_OBJECT_COLUMNS = _STRING_COLUMNS + ("path",)
 
 
 def empty_blocks(with_labels: bool = False) -> pd.DataFrame:
@@ -55,15 +58,18 @@ def empty_blocks(with_labels: bool = False) -> pd.DataFrame:
 
 def blocks_frame(columns: dict) -> pd.DataFrame:
     """Build a block table from column lists, with the documented dtypes."""
-    frame = pd.DataFrame({name: columns[name] for name in COLUMNS})
+    data = {}
     for name in COLUMNS:
-        if name in _STRING_COLUMNS:
-            frame[name] = frame[name].astype(object)
+        values = columns[name]
+        if name in _OBJECT_COLUMNS:
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+            data[name] = pd.Series(array, dtype=object, copy=False)  # not pandas' string dtype
         elif name == "gap_before":
-            frame[name] = frame[name].astype(bool)
+            data[name] = np.asarray(values, dtype=bool)
         else:
-            frame[name] = frame[name].astype(np.float64)
-    return frame
+            data[name] = np.asarray(values, dtype=np.float64)
+    return pd.DataFrame(data, copy=False)
 
 
 def blocks_from_text(text: str) -> pd.DataFrame:
@@ -85,7 +91,8 @@ def blocks_from_text(text: str) -> pd.DataFrame:
     nan = [np.nan] * n
     return blocks_frame({
         "text": kept, "line": numbers, "gap_before": gaps, "indent": indents,
-        **{name: ([""] * n if name in _STRING_COLUMNS else nan) for name in MARKUP_COLUMNS},
+        **{name: ([""] * n if name in _STRING_COLUMNS else [()] * n if name == "path" else nan)
+           for name in MARKUP_COLUMNS},
     })
 
 

@@ -1,22 +1,27 @@
 """Features of a block's place in its page: position, repetition, paragraph breaks, neighbours,
-and the block's size relative to the rest of the page.
+where the page's prose lies, and the block's size relative to the rest of the page.
 
 Neighbour features copy a few base features of the blocks around (NaN past the page edge) and
 average them over windows, so the model sees runs: content comes in runs of long, wordy blocks,
-boilerplate in runs of short, linked ones.
+boilerplate in runs of short, linked ones.  Prose position features say how much of the page's
+running text lies before and after a block: what follows the last paragraph of an article
+("Related posts", comment forms, widgets) is rarely content.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from .pages import PageIndex
+from .pages import PageIndex, group_codes
 
 # Base features whose neighbourhood is described.
 NEIGHBOUR_BASE = ("n_words_log", "stopword_share", "ends_terminal", "link_share", "title_word_share",
                   "is_bullet")
 WINDOWS = (3, 10)
+PROSE_MIN_WORDS = 10
 
 FEATURES = {
     "rel_position": "block index / (blocks in page - 1)",
@@ -33,6 +38,11 @@ FEATURES = {
     "words_rel_median": "log words minus the page's median log words",
     "words_share_of_page": "block words / page words",
     "words_rel_max": "block words / words of the page's longest block",
+    "is_prose": f"at least {PROSE_MIN_WORDS} words with a sentence end or a stopword share of 0.3",
+    "prose_before_share": "share of the page's prose words in blocks before this one (NaN: no prose)",
+    "prose_after_share": "share of the page's prose words in blocks after this one (NaN: no prose)",
+    "blocks_since_prose_log": "log(1 + blocks back to the previous prose block) (NaN: none)",
+    "blocks_to_prose_log": "log(1 + blocks on to the next prose block) (NaN: none)",
     **{f"{base}_{where}": f"{base} of the {label} block"
        for base in NEIGHBOUR_BASE
        for where, label in (("prev1", "previous"), ("next1", "next"), ("prev2", "second previous"),
@@ -40,20 +50,43 @@ FEATURES = {
     **{f"{base}_win{w}": f"mean {base} of the blocks within {w} before and after (not itself)"
        for base in NEIGHBOUR_BASE for w in WINDOWS},
 }
+_DIGIT = re.compile(r"\d")
 
 
-def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _distance_to_flagged(pages: PageIndex, flag: np.ndarray, backwards: bool) -> np.ndarray:
+    """Blocks from each row to the nearest earlier (``backwards``) or later flagged row of its
+    page, NaN when there is none."""
+    idx = np.arange(pages.n)
+    if backwards:
+        last = np.maximum.accumulate(np.where(flag, idx, -1))
+        prev = np.concatenate(([-1], last[:-1]))
+        return np.where(prev >= pages.row_start, idx - prev, np.nan)
+    nxt = np.minimum.accumulate(np.where(flag, idx, pages.n)[::-1])[::-1]
+    following = np.concatenate((nxt[1:], [pages.n]))
+    return np.where(following < pages.row_end, following - idx, np.nan)
+
+
+def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: list[str]) -> dict:
     """Compute ``FEATURES`` from the block table and the already computed base features."""
+    n = len(texts)
     n_words = np.expm1(base["n_words_log"])
     n_chars = np.expm1(base["n_chars_log"])
     size = pages.page_size.astype(np.float64)
     position = pages.position.astype(np.float64)
     page_chars = pages.page_sum(n_chars)
     page_words = pages.page_sum(n_words)
-    key = (blocks["text"].str.lower().str.replace(r"\d", "0", regex=True).str.split().str.join(" "))
-    key = pd.Series(pages.row_page).astype(str) + "\t" + key
+    keys = [" ".join(_DIGIT.sub("0", t.lower()).split()) for t in texts]
+    same_text = group_codes(pages.row_page, pd.factorize(np.asarray(keys, dtype=object))[0])
+    first = np.zeros(n, bool)
+    first[np.unique(same_text, return_index=True)[1]] = True
     gap_before = blocks["gap_before"].to_numpy(np.float64)
     gap_after = pages.shift(gap_before, 1)
+    prose = (n_words >= PROSE_MIN_WORDS) & ((base["n_sentences"] >= 1) | (base["stopword_share"] >= 0.3))
+    prose_words = np.where(prose, n_words, 0.0)
+    page_prose = pages.page_sum(prose_words)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prose_before = np.where(page_prose > 0, pages.cumsum_before(prose_words) / page_prose, np.nan)
+        prose_after = np.where(page_prose > 0, 1.0 - prose_before - prose_words / page_prose, np.nan)
     out = {
         "rel_position": position / np.maximum(size - 1, 1),
         "blocks_before_log": np.log1p(position),
@@ -61,14 +94,19 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict[str, np.
         "rel_char_position": pages.cumsum_before(n_chars) / np.maximum(page_chars, 1),
         "page_blocks_log": np.log1p(size),
         "page_words_log": np.log1p(page_words),
-        "dup_count_log": np.log1p(key.groupby(key).transform("size").to_numpy() - 1),
-        "dup_first": (~key.duplicated()).to_numpy(np.float64),
+        "dup_count_log": np.log1p(np.bincount(same_text)[same_text] - 1) if n else np.zeros(0),
+        "dup_first": first.astype(np.float64),
         "gap_before": gap_before,
         "gap_after": np.where(np.isnan(gap_after), 1.0, gap_after),
         "indent": blocks["indent"].to_numpy(np.float64),
         "words_rel_median": base["n_words_log"] - pages.page_median(base["n_words_log"]),
         "words_share_of_page": n_words / np.maximum(page_words, 1),
         "words_rel_max": n_words / np.maximum(pages.page_max(n_words), 1),
+        "is_prose": prose.astype(np.float64),
+        "prose_before_share": prose_before,
+        "prose_after_share": np.maximum(prose_after, 0.0),
+        "blocks_since_prose_log": np.log1p(_distance_to_flagged(pages, prose, backwards=True)),
+        "blocks_to_prose_log": np.log1p(_distance_to_flagged(pages, prose, backwards=False)),
     }
     for name in NEIGHBOUR_BASE:
         values = base[name]

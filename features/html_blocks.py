@@ -28,18 +28,43 @@ SKIP_TAGS = frozenset("""
     option datalist audio video picture source track map
 """.split())
 HIDDEN, NOSCRIPT = 1, 2  # bits of the ``concealed`` column
+LABEL_ATTRIBUTE = "data-label"
 _LANDMARK_BIT = {name: 1 << i for i, name in enumerate(LANDMARKS)}
 _ROLE_LANDMARK = {
     "navigation": "nav", "banner": "header", "contentinfo": "footer", "complementary": "aside",
     "main": "main", "article": "article", "search": "form", "form": "form",
 }
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # libxml2 rejects these code points in text; they carry nothing readable.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _MAX_ATTR_CHARS = 300
-_LINE = 11  # position of the source line in a frame tuple
-LABEL_ATTRIBUTE = "data-label"
+
+# A frame is the evidence of one open element, as a tuple (cheap to build for every element):
+(TAG, BLOCK_DEPTH, MARKS, HEADING, IN_LIST, IN_TABLE, IN_PRE, CONCEALED, LIST_ID, ATTRS, OWN,
+ LINE, LABEL, DEPTH, PATH) = range(15)
+#   TAG / BLOCK_DEPTH: innermost block-level element and its depth; DEPTH: this element's depth;
+#   LIST_ID: serial of the innermost list; PATH: serials of the enclosing block-level elements.
+_EVIDENCE = ("tag", "depth", "landmarks", "heading", "in_list", "in_table", "in_pre", "concealed",
+             "attrs", "own_attrs", "path")
+_EVIDENCE_AT = (TAG, BLOCK_DEPTH, MARKS, HEADING, IN_LIST, IN_TABLE, IN_PRE, CONCEALED, ATTRS, OWN, PATH)
+
+
+def _is_hidden(attrib) -> bool:
+    if "hidden" in attrib:
+        return True
+    style = attrib.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
+def _parse(html: str):
+    html = _BAD_CHARS.sub(" ", _XML_DECLARATION.sub("", html, count=1))
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        return etree.fromstring(html.encode("utf-8", errors="replace"), parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
 
 
 def _tail_line(el) -> int | None:
@@ -58,36 +83,21 @@ def _tail_line(el) -> int | None:
     return last.sourceline + breaks
 
 
-def _is_hidden(el) -> bool:
-    attrib = el.attrib
-    if "hidden" in attrib:
-        return True
-    style = attrib.get("style")
-    return bool(style) and _HIDDEN_STYLE.search(style) is not None
-
-
-def _parse(html: str):
-    html = _BAD_CHARS.sub(" ", _XML_DECLARATION.sub("", html, count=1))
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
-    try:
-        return etree.fromstring(html.encode("utf-8", errors="replace"), parser)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
-
-
 class _Segmenter:
     """Accumulates text into the current block and flushes it at block boundaries."""
 
     def __init__(self):
-        self.cols = {name: [] for name in (
-            "text", "gap_before", "tag", "depth", "landmarks", "heading", "in_list", "in_table",
-            "in_pre", "concealed", "link_chars", "n_links", "attrs", "own_attrs", "line", "label")}
+        self.cols = {name: [] for name in ("text", "gap_before", "link_chars", "n_links", "line", "label")
+                     + _EVIDENCE}
         self.parts: list[str] = []
         self.link_chars = 0
         self.n_links = 0
         self.frame = None  # evidence of the element where the block's first text appeared
         self.line = None
         self.last_list = None
+
+    def starts_block(self, text) -> bool:
+        return self.frame is None and bool(text) and not text.isspace()
 
     def add(self, text, frame, in_link, line=None):
         if not text:
@@ -96,7 +106,7 @@ class _Segmenter:
             if text.isspace():
                 return
             self.frame = frame
-            self.line = frame[_LINE] if line is None else line
+            self.line = frame[LINE] if line is None else line
         self.parts.append(text)
         if in_link:
             self.link_chars += len(text) - sum(map(text.count, " \n\t\r\xa0"))
@@ -106,25 +116,17 @@ class _Segmenter:
         if frame is not None:
             text = " ".join("".join(self.parts).split())
             if text:
-                tag, depth, marks, heading, in_list, in_table, in_pre, concealed, list_id, attrs, own, _, label, _ = frame
                 cols = self.cols
-                cols["text"].append(text)
-                cols["gap_before"].append(len(cols["text"]) > 1 and not (
+                list_id = frame[LIST_ID]
+                cols["gap_before"].append(bool(cols["text"]) and not (
                     list_id is not None and list_id == self.last_list))
-                cols["tag"].append(tag)
-                cols["depth"].append(depth)
-                cols["landmarks"].append(marks)
-                cols["heading"].append(heading)
-                cols["in_list"].append(in_list)
-                cols["in_table"].append(in_table)
-                cols["in_pre"].append(in_pre)
-                cols["concealed"].append(concealed)
+                cols["text"].append(text)
+                for name, at in zip(_EVIDENCE, _EVIDENCE_AT):
+                    cols[name].append(frame[at])
                 cols["link_chars"].append(min(self.link_chars, len(text)))
                 cols["n_links"].append(self.n_links)
-                cols["attrs"].append(attrs)
-                cols["own_attrs"].append(own)
                 cols["line"].append(self.line)
-                cols["label"].append(label)
+                cols["label"].append(frame[LABEL])
                 self.last_list = list_id
         self.parts = []
         self.link_chars = 0
@@ -133,36 +135,36 @@ class _Segmenter:
 
 
 def _child_frame(el, tag, parent, serial):
-    """Evidence of ``el`` given its parent's frame (a tuple, to keep the walk cheap)."""
-    p_tag, block_depth, marks, heading, in_list, in_table, in_pre, concealed, list_id, attrs, own, _, label, depth = parent
+    """Evidence of ``el`` given its parent's frame."""
     attrib = el.attrib
     tokens = " ".join(filter(None, (attrib.get("class"), attrib.get("id")))).lower()
     mark = _LANDMARK_BIT.get(tag, 0)
     role = attrib.get("role")
     if role:
         mark |= _LANDMARK_BIT.get(_ROLE_LANDMARK.get(role.lower().strip(), ""), 0)
-    if tag in ("ul", "ol", "dl", "menu"):
-        list_id = serial
+    attrs, own = parent[ATTRS], parent[OWN]
     if tokens:
         tokens = " ".join(tokens.split())
         attrs = (tokens + " " + attrs)[:_MAX_ATTR_CHARS] if attrs else tokens[:_MAX_ATTR_CHARS]
         own = tokens[:_MAX_ATTR_CHARS]
     is_block = tag in BLOCK_TAGS
+    depth = parent[DEPTH] + 1
     return (
-        tag if is_block else p_tag,
-        depth + 1 if is_block else block_depth,
-        marks | mark,
-        int(tag[1]) if tag in ("h1", "h2", "h3", "h4", "h5", "h6") else heading,
-        in_list or tag in ("li", "dt", "dd"),
-        in_table or tag in ("td", "th"),
-        in_pre or tag in ("pre", "code"),
-        concealed | (NOSCRIPT if tag == "noscript" else 0) | (HIDDEN if _is_hidden(el) else 0),
-        list_id,
+        tag if is_block else parent[TAG],
+        depth if is_block else parent[BLOCK_DEPTH],
+        parent[MARKS] | mark,
+        _HEADINGS.get(tag, parent[HEADING]),
+        parent[IN_LIST] or tag in ("li", "dt", "dd"),
+        parent[IN_TABLE] or tag in ("td", "th"),
+        parent[IN_PRE] or tag in ("pre", "code"),
+        parent[CONCEALED] | (NOSCRIPT if tag == "noscript" else 0) | (HIDDEN if _is_hidden(attrib) else 0),
+        serial if tag in ("ul", "ol", "dl", "menu") else parent[LIST_ID],
         attrs,
         own,
         el.sourceline,
-        attrib.get(LABEL_ATTRIBUTE, label),
-        depth + 1,
+        attrib.get(LABEL_ATTRIBUTE, parent[LABEL]),
+        depth,
+        parent[PATH] + (serial,) if is_block else parent[PATH],
     )
 
 
@@ -176,10 +178,11 @@ def blocks_from_html(html: str, with_labels: bool = False):
     if root is None:
         return empty_blocks(with_labels)
     seg = _Segmenter()
+    serial = 0
     # Text after a stray </html> lands in sibling trees of the root; it is still page text.
     for top in (root, *root.itersiblings()):
         if isinstance(top.tag, str):
-            _walk(top, seg)
+            serial = _walk(top, seg, serial)
     seg.flush()
     cols = seg.cols
     n = len(cols["text"])
@@ -192,15 +195,18 @@ def blocks_from_html(html: str, with_labels: bool = False):
     return frame
 
 
-def _walk(top, seg: _Segmenter) -> None:
-    """Depth-first walk with explicit stacks (pages can nest deeper than Python recursion)."""
-    root_frame = ("html", 0, 0, 0, False, False, False, 0, None, "", "", top.sourceline, top.get(LABEL_ATTRIBUTE), 0)
+def _walk(top, seg: _Segmenter, serial: int) -> int:
+    """Depth-first walk with explicit stacks (pages can nest deeper than Python recursion).
+
+    Returns the last element serial used, so that serials stay unique across sibling trees."""
+    serial += 1
+    root_frame = ("html", 0, 0, 0, False, False, False, 0, None, "", "", top.sourceline,
+                  top.get(LABEL_ATTRIBUTE), 0, (serial,))
     frames = [root_frame]
     elements = [top]
     children = [iter(top)]
     links = [False]
     seg.add(top.text, root_frame, False)
-    serial = 0
     while children:
         el = next(children[-1], None)
         if el is None:  # close the innermost element, then its tail belongs to the parent
@@ -212,13 +218,17 @@ def _walk(top, seg: _Segmenter) -> None:
                 break
             if closed.tag in BLOCK_TAGS:
                 seg.flush()
-            seg.add(closed.tail, frames[-1], links[-1], _tail_line(closed))
+            tail = closed.tail
+            if tail:
+                seg.add(tail, frames[-1], links[-1], _tail_line(closed) if seg.starts_block(tail) else None)
             continue
         tag = el.tag
         if not isinstance(tag, str) or tag in SKIP_TAGS:
             if tag in BLOCK_TAGS:
                 seg.flush()
-            seg.add(el.tail, frames[-1], links[-1], _tail_line(el))
+            tail = el.tail
+            if tail:
+                seg.add(tail, frames[-1], links[-1], _tail_line(el) if seg.starts_block(tail) else None)
             continue
         tag = tag.lower()
         serial += 1
@@ -233,3 +243,4 @@ def _walk(top, seg: _Segmenter) -> None:
         children.append(iter(el))
         links.append(in_link)
         seg.add(el.text, frame, in_link)
+    return serial

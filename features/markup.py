@@ -1,10 +1,14 @@
 """Markup evidence of HTML blocks: tag, depth, landmarks, links, class and id words.
 
 For plain-text blocks every feature here is NaN (the page has no markup; zero would be a lie).
-Class/id keywords are matched once per distinct attribute string, then broadcast to blocks.
+Class/id keywords are matched once per distinct class/id token of the batch, then combined per
+block with numpy: no keyword pattern can match across whitespace, so a string matches exactly
+when one of its tokens does.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -30,6 +34,7 @@ ATTR_KEYWORDS = {
     "content": r"content|article|entry|post|story|body|main|text|prose|description",
     "card": r"card|tile|teaser|thumb|grid|item|product|listing",
 }
+_KEYWORD_RES = [re.compile(pattern) for pattern in ATTR_KEYWORDS.values()]
 TAGS = ("p", "div", "li", "td", "span", "a", "pre", "blockquote", "dd", "dt", "figcaption")
 
 FEATURES = {
@@ -49,30 +54,45 @@ FEATURES = {
     **{f"in_{name}": f"inside <{name}> (or its ARIA role)" for name in LANDMARKS},
     **{f"attr_{k}": f"an enclosing class/id matches /{v}/" for k, v in ATTR_KEYWORDS.items()},
     **{f"own_attr_{k}": f"the block's own class/id matches /{v}/" for k, v in ATTR_KEYWORDS.items()},
-    "attr_repeat_log": "log(1 + other blocks of the page with the same tag and class chain)",
 }
 
 
-def _keyword_flags(values: pd.Series, prefix: str) -> dict[str, np.ndarray]:
+def keyword_bits(values: np.ndarray) -> np.ndarray:
+    """Per string, the bit set of ``ATTR_KEYWORDS`` groups that match one of its tokens."""
     codes, uniques = pd.factorize(values)
-    uniques = pd.Series(uniques, dtype=object)
-    out = {}
-    for key, pattern in ATTR_KEYWORDS.items():
-        hits = uniques.str.contains(pattern, regex=True).to_numpy(np.float64) if len(uniques) else np.zeros(0)
-        out[f"{prefix}{key}"] = hits[codes] if len(codes) else np.zeros(0)
-    return out
+    if not len(uniques):
+        return np.zeros(len(codes), np.int64)
+    split = [u.split() for u in uniques]
+    n_tokens = np.fromiter(map(len, split), np.int64, len(split))
+    token_codes, tokens = pd.factorize(np.array([t for toks in split for t in toks], dtype=object))
+    unique_bits = np.zeros(len(uniques), np.int64)
+    if len(tokens):
+        joined = "\n".join(tokens)
+        token_start = np.cumsum([0] + [len(t) + 1 for t in tokens[:-1]])
+        token_bits = np.zeros(len(tokens), np.int64)
+        for bit, pattern in enumerate(_KEYWORD_RES):
+            hits = [match.start() for match in pattern.finditer(joined)]
+            if hits:
+                token_bits[np.searchsorted(token_start, hits, side="right") - 1] |= 1 << bit
+        has_tokens = n_tokens > 0
+        first = np.concatenate(([0], np.cumsum(n_tokens)[:-1]))
+        unique_bits[has_tokens] = np.bitwise_or.reduceat(token_bits[token_codes], first[has_tokens])
+    return unique_bits[codes]
 
 
-def markup_features(blocks: pd.DataFrame, pages: PageIndex, n_words: np.ndarray) -> dict[str, np.ndarray]:
+def markup_features(blocks: pd.DataFrame, pages: PageIndex, n_words: np.ndarray, texts: list[str]) -> dict:
     """Compute ``FEATURES``; rows of plain-text blocks get NaN (``is_html`` gets 0)."""
-    is_html = blocks["tag"].to_numpy(object) != ""
-    nan_unless_html = lambda values: np.where(is_html, values, np.nan)  # noqa: E731
+    tags = blocks["tag"].to_numpy(object)
+    is_html = tags != ""
+
+    def nan_unless_html(values):
+        return np.where(is_html, values, np.nan)
+
+    n = len(texts)
     depth = blocks["depth"].to_numpy(np.float64)
-    text_len = blocks["text"].str.len().to_numpy(np.float64)
-    link_chars = blocks["link_chars"].to_numpy(np.float64)
+    non_space = np.fromiter((len(t) - t.count(" ") for t in texts), np.float64, n)
     n_links = blocks["n_links"].to_numpy(np.float64)
     landmarks = np.nan_to_num(blocks["landmarks"].to_numpy(np.float64)).astype(np.int64)
-    tags = blocks["tag"].to_numpy(object)
     concealed = np.nan_to_num(blocks["concealed"].to_numpy(np.float64)).astype(np.int64)
     out = {
         "is_html": is_html.astype(np.float64),
@@ -84,7 +104,7 @@ def markup_features(blocks: pd.DataFrame, pages: PageIndex, n_words: np.ndarray)
         "in_pre": blocks["in_pre"].to_numpy(np.float64),
         "hidden": nan_unless_html(concealed & 1),
         "in_noscript": nan_unless_html((concealed >> 1) & 1),
-        "link_share": link_chars / np.maximum(text_len - blocks["text"].str.count(" ").to_numpy(), 1),
+        "link_share": blocks["link_chars"].to_numpy(np.float64) / np.maximum(non_space, 1),
         "n_links": n_links,
         "links_per_word": n_links / np.maximum(n_words, 1),
     }
@@ -92,9 +112,9 @@ def markup_features(blocks: pd.DataFrame, pages: PageIndex, n_words: np.ndarray)
         out[f"tag_{t}"] = nan_unless_html(tags == t)
     for i, name in enumerate(LANDMARKS):
         out[f"in_{name}"] = nan_unless_html((landmarks >> i) & 1)
-    for prefix, column in (("attr_", "attrs"), ("own_attr_", "own_attrs")):
-        for key, values in _keyword_flags(blocks[column], prefix).items():
-            out[key] = nan_unless_html(values)
-    signature = pd.Series(pages.row_page).astype(str) + "\t" + blocks["tag"].astype(str) + "\t" + blocks["attrs"]
-    out["attr_repeat_log"] = nan_unless_html(np.log1p(signature.groupby(signature).transform("size").to_numpy() - 1))
+    attrs = blocks["attrs"].to_numpy(object)
+    for prefix, values in (("attr_", attrs), ("own_attr_", blocks["own_attrs"].to_numpy(object))):
+        bits = keyword_bits(values)
+        for bit, key in enumerate(ATTR_KEYWORDS):
+            out[f"{prefix}{key}"] = nan_unless_html((bits >> bit) & 1)
     return out

@@ -79,3 +79,15 @@ class PageIndex:
         values = np.nan_to_num(np.asarray(values, dtype=np.float64))
         csum = np.concatenate(([0.0], np.cumsum(values)))
         return csum[np.arange(self.n)] - csum[self.row_start]
+
+
+def group_codes(*codes) -> np.ndarray:
+    """Dense group number of each row, rows grouped by a tuple of non-negative integer codes."""
+    import pandas as pd
+
+    combined = np.zeros(len(codes[0]), np.int64)
+    for c in codes:
+        c = np.asarray(c, np.int64)
+        if len(c):
+            combined = combined * (int(c.max()) + 1) + c
+    return pd.factorize(combined)[0]

@@ -1,8 +1,9 @@
 """Text-shape features of each block, shared by plain-text and HTML input.
 
 All blocks (of any number of pages) are joined into one string; characters are classified with a
-code-point lookup table and words found with one regex pass, then counted per block with
-``numpy.bincount``.  No per-block Python work except the few regex flags pandas applies.
+code-point lookup table, words are runs of word characters, and everything is counted per block
+with ``numpy.bincount``.  Regular expressions (dates, URLs...) run only on the rows that hold
+the characters a match needs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import re
 import unicodedata
 
 import numpy as np
-import pandas as pd
 
 from .function_words import FUNCTION_CHARS, FUNCTION_WORDS
 from .pages import PageIndex
@@ -112,23 +112,60 @@ FEATURES = {
 }
 
 
-def text_features(texts: pd.Series, pages: PageIndex) -> dict[str, np.ndarray]:
-    """Compute ``FEATURES`` for every block text; returns name -> array."""
+def _code_table(predicate) -> np.ndarray:
+    return np.fromiter((predicate(chr(cp)) for cp in range(0x10000)), bool, 0x10000)
+
+
+# Python's re: \w is str.isalnum() or "_", \s is str.isspace() (str patterns, Unicode mode).
+IS_WORD = _code_table(lambda ch: ch.isalnum() or ch == "_")
+IS_SPACE = _code_table(str.isspace)
+SENTENCE_END = _code_table(lambda ch: ch in ".!?。！？")
+COMMA = _code_table(lambda ch: ch in ",，、")
+SEPARATOR = _code_table(lambda ch: ch in "|/»›>·•")
+_FLAG_PATTERNS = {name: re.compile(pattern, re.I) for name, pattern in (
+    ("has_date", _DATE), ("has_time", _TIME), ("has_url", _URL), ("has_email", _EMAIL),
+    ("has_copyright", _COPYRIGHT), ("has_price", _PRICE))}
+_SEPARATOR_RE = re.compile(_SEPARATOR)
+_BULLET_RE = re.compile(_BULLET)
+
+
+def _search_rows(pattern, strings, candidates) -> np.ndarray:
+    """1.0 where ``pattern`` occurs, searching only the candidate rows (the others cannot match)."""
+    out = np.zeros(len(strings))
+    search = pattern.search
+    for i in np.flatnonzero(candidates):
+        if search(strings[i]) is not None:
+            out[i] = 1.0
+    return out
+
+
+def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
+    """Compute ``FEATURES`` for every block text; returns name -> array.
+
+    Everything is counted on the code points of all blocks joined by "\n"; the regular
+    expressions run only on rows that hold the characters a match needs (a digit for dates,
+    "@" for e-mail...), which a numpy pass finds.
+    """
     n = len(texts)
-    stripped = texts.str.strip()
-    lengths = stripped.str.len().to_numpy(np.int64)
-    joined = "\n".join(stripped.tolist())
+    stripped = [t.strip() for t in texts]
+    lengths = np.fromiter(map(len, stripped), np.int64, n)
+    joined = "\n".join(stripped)
     codes = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
-    block_of_char = np.repeat(np.arange(n), lengths + 1)[: len(codes)]
+    m = len(codes)
+    block_of_char = np.repeat(np.arange(n), lengths + 1)[:m]
+    astral = codes > 0xFFFF
     bmp = np.minimum(codes, 0xFFFF)
     classes = CHAR_CLASS[bmp]
-    classes[codes > 0xFFFF] = SYMBOL  # astral plane: emoji, mostly
+    classes[astral] = SYMBOL  # astral plane: emoji, mostly
     scripts = SCRIPT[bmp]
     scripts[(codes >= 0x20000) & (codes < 0x40000)] = SCRIPTS.index("han")
     # The "\n" that joins two blocks belongs to neither: leave it out of every count.
-    real = np.ones(len(codes), bool)
+    real = np.ones(m, bool)
     real[np.cumsum(lengths + 1)[:-1] - 1] = False
     owner = block_of_char[real]
+
+    def per_block(mask):
+        return np.bincount(owner, weights=mask[real], minlength=n)
 
     counts = np.bincount(owner * N_CLASSES + classes[real], minlength=n * N_CLASSES).reshape(n, N_CLASSES)
     letters = counts[:, UPPER] + counts[:, LOWER]
@@ -137,18 +174,26 @@ def text_features(texts: pd.Series, pages: PageIndex) -> dict[str, np.ndarray]:
                                 minlength=n * len(SCRIPTS)).reshape(n, len(SCRIPTS))
     script_counts[:, 0] = 0
     cjk = script_counts[:, [SCRIPTS.index(s) for s in ("han", "kana", "hangul")]].sum(axis=1)
-    function_chars = np.bincount(owner, weights=(FUNCTION_CHAR[bmp] & (codes <= 0xFFFF))[real], minlength=n)
+    function_chars = per_block(FUNCTION_CHAR[bmp] & ~astral)
 
-    spans = np.array([m.span() for m in _WORD.finditer(joined)], dtype=np.int64).reshape(-1, 2)
-    starts, ends = spans[:, 0], spans[:, 1]
-    word_block = block_of_char[starts] if len(starts) else np.zeros(0, np.int64)
+    # Words: maximal runs of \w characters.
+    is_word = IS_WORD[bmp]
+    for j in np.flatnonzero(astral):
+        is_word[j] = chr(codes[j]).isalnum()
+    before = np.concatenate(([False], is_word[:-1]))
+    after = np.concatenate((is_word[1:], [False]))
+    starts = np.flatnonzero(is_word & ~before)
+    ends = np.flatnonzero(is_word & ~after) + 1
+    word_block = block_of_char[starts]
     n_words = np.bincount(word_block, minlength=n)
     word_len = np.bincount(word_block, weights=ends - starts, minlength=n)
     title_words = np.bincount(word_block, weights=classes[starts] == UPPER, minlength=n)
-    is_digit = np.concatenate(([0], np.cumsum(classes == DIGIT)))
-    numeric = np.bincount(word_block, weights=(is_digit[ends] - is_digit[starts]) == (ends - starts), minlength=n)
-    words = pd.Series([joined[s:e] for s, e in spans], dtype=object).str.lower()
-    stop = np.bincount(word_block, weights=words.isin(FUNCTION_WORDS).to_numpy(), minlength=n)
+    digits_before = np.concatenate(([0], np.cumsum(classes == DIGIT)))
+    numeric = np.bincount(word_block, weights=(digits_before[ends] - digits_before[starts]) == (ends - starts),
+                          minlength=n)
+    is_stop = np.fromiter(map(FUNCTION_WORDS.__contains__, map(str.lower, _WORD.findall(joined))), bool,
+                          len(starts))
+    stop = np.bincount(word_block, weights=is_stop, minlength=n)
 
     with np.errstate(invalid="ignore", divide="ignore"):
         safe_visible = np.maximum(visible, 1)
@@ -160,12 +205,31 @@ def text_features(texts: pd.Series, pages: PageIndex) -> dict[str, np.ndarray]:
                        if n else block_script)
         same_script = np.where(letters > 0, block_script == page_script, np.nan)
 
-    last = stripped.str.rstrip(_CLOSERS).str[-1:].fillna("")
-    flags = {
-        name: stripped.str.contains(pattern, case=False, regex=True).to_numpy(np.float64)
-        for name, pattern in (("has_date", _DATE), ("has_time", _TIME), ("has_url", _URL),
-                              ("has_email", _EMAIL), ("has_copyright", _COPYRIGHT), ("has_price", _PRICE))
-    }
+    # Which rows can match each pattern at all.
+    is_space = IS_SPACE[bmp] & ~astral
+    is_letter = (classes == UPPER) | (classes == LOWER)
+    has_digit = (counts[:, DIGIT] > 0) | (per_block(astral) > 0)
+    url_mark = np.zeros(m, bool)  # "://", "." before a letter, or "w."
+    copy_mark = (codes == 0xA9) | (codes == 0x28)  # "©" or "(", or "ght" (copyright, rights)
+    separator = np.zeros(m, bool)  # a separator character between two spaces
+    if m > 2:
+        dot = codes == 0x2E
+        url_mark[:-2] = (codes[:-2] == 0x3A) & (codes[1:-1] == 0x2F) & (codes[2:] == 0x2F)
+        url_mark[:-1] |= dot[:-1] & is_letter[1:]
+        url_mark[1:] |= dot[1:] & ((codes[:-1] | 0x20) == 0x77)
+        low = codes | 0x20
+        copy_mark[:-2] |= (low[:-2] == 0x67) & (low[1:-1] == 0x68) & (low[2:] == 0x74)
+        separator[1:-1] = SEPARATOR[bmp[1:-1]] & ~astral[1:-1] & is_space[:-2] & is_space[2:]
+    candidates = {"has_date": has_digit, "has_time": has_digit, "has_price": has_digit,
+                  "has_email": per_block(codes == 0x40) > 0, "has_url": per_block(url_mark) > 0,
+                  "has_copyright": per_block(copy_mark) > 0}
+    n_separators = np.zeros(n)
+    for i in np.flatnonzero(per_block(separator)):
+        n_separators[i] = len(_SEPARATOR_RE.findall(stripped[i]))
+    # "[.!?。！？](?:\s|$)": the "\n" joining two blocks is a space, so block ends count too.
+    followed_by_space = np.concatenate((is_space[1:], [True]))
+    last = [s.rstrip(_CLOSERS)[-1:] for s in stripped]
+    match_bullet = _BULLET_RE.match
     return {
         "n_chars_log": np.log1p(visible),
         "n_words_log": np.log1p(n_words),
@@ -180,11 +244,11 @@ def text_features(texts: pd.Series, pages: PageIndex) -> dict[str, np.ndarray]:
         "stopword_share": stopword_share,
         "cjk_share": cjk_share,
         "script_is_page_script": same_script,
-        "ends_terminal": last.isin(_TERMINAL).to_numpy(np.float64),
-        "ends_colon": last.isin((":", "：")).to_numpy(np.float64),
-        "n_sentences": stripped.str.count(r"[.!?。！？](?:\s|$)").to_numpy(np.float64),
-        "comma_per_word": stripped.str.count(r"[,，、]").to_numpy(np.float64) / safe_words,
-        "is_bullet": texts.str.contains(_BULLET, regex=True).to_numpy(np.float64),
-        **flags,
-        "n_separators": stripped.str.count(_SEPARATOR).to_numpy(np.float64),
+        "ends_terminal": np.fromiter(map(_TERMINAL.__contains__, last), np.float64, n),
+        "ends_colon": np.fromiter((c in (":", "：") for c in last), np.float64, n),
+        "n_sentences": per_block(SENTENCE_END[bmp] & ~astral & followed_by_space),
+        "comma_per_word": per_block(COMMA[bmp] & ~astral) / safe_words,
+        "is_bullet": np.fromiter((match_bullet(t) is not None for t in texts), np.float64, n),
+        **{name: _search_rows(pattern, stripped, candidates[name]) for name, pattern in _FLAG_PATTERNS.items()},
+        "n_separators": n_separators,
     }

@@ -36,13 +36,39 @@ def to_bool_labels(y) -> np.ndarray:
     return y.astype(str) == CONTENT
 
 
+def _fit_matrix(matrix: np.ndarray) -> np.ndarray:
+    """A column with no value at all (markup features when training on plain text only) can
+    carry no split; scikit-learn's binning fails on it, so give it a constant."""
+    empty = np.isnan(matrix).all(axis=0)
+    if empty.any():
+        matrix = matrix.copy()
+        matrix[:, empty] = 0.0
+    return matrix
+
+
+# Below this many blocks, predict on one thread: OpenMP threads cost more than they save on a
+# page, and on a busy machine they can make a prediction a hundred times slower.
+_SINGLE_THREAD_ROWS = 5000
+
+
+def _proba(trees: HistGradientBoostingClassifier, matrix: np.ndarray) -> np.ndarray:
+    """Probability of content (class 1) from a fitted tree model."""
+    if len(matrix) < _SINGLE_THREAD_ROWS:
+        try:  # scikit-learn's internal single-thread path; model files pin the sklearn version
+            raw = trees._raw_predict(matrix, n_threads=1)
+            return trees._loss.predict_proba(raw)[:, 1]
+        except (AttributeError, TypeError):
+            pass
+    return trees.predict_proba(matrix)[:, 1]
+
+
 def block_weights(features: pd.DataFrame, cap: float) -> np.ndarray:
     """Training weight of each block: its word count, at least 1 and at most ``cap``."""
     return np.clip(np.expm1(features["n_words_log"].to_numpy()), 1.0, cap)
 
 
 class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
-    """Labels blocks of web pages as content or boilerplate.
+    """Labels blocks of web pages as content or boilerplate (gradient-boosted trees).
 
     Parameters
     ----------
@@ -77,16 +103,11 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         weight = block_weights(features, self.weight_cap)
         if sample_weight is not None:
             weight = weight * np.asarray(sample_weight, dtype=np.float64)
-        self.model_ = HistGradientBoostingClassifier(
+        self.trees_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
             early_stopping=False, random_state=self.random_state,
-        )
-        matrix = features.to_numpy(copy=True)
-        # A column with no value at all (markup features when training on plain text only) can
-        # carry no split; scikit-learn's binning fails on it, so give it a constant.
-        matrix[:, np.isnan(matrix).all(axis=0)] = 0.0
-        self.model_.fit(matrix, y.astype(np.int8), sample_weight=weight)
+        ).fit(_fit_matrix(features.to_numpy()), y, sample_weight=weight)
         self.classes_ = np.array(LABELS)
         self.feature_names_in_ = np.array(FEATURE_NAMES, dtype=object)
         self.n_features_in_ = len(FEATURE_NAMES)
@@ -94,11 +115,12 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """Array (n_blocks, 2): probability of boilerplate, probability of content."""
-        check_is_fitted(self, "model_")
+        check_is_fitted(self, "trees_")
         features = self._features(X)
         if len(features) == 0:
             return np.zeros((0, 2))
-        return self.model_.predict_proba(features.to_numpy())
+        p = _proba(self.trees_, features.to_numpy())
+        return np.column_stack([1.0 - p, p])
 
     def predict(self, X) -> np.ndarray:
         """``"content"`` or ``"boilerplate"`` per block, at ``threshold``."""

@@ -68,6 +68,9 @@ def save_model(estimator, path, training: dict | None = None, validation: dict |
     os.close(fd)
     try:
         joblib.dump(payload, tmp, compress=3)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a model is not a secret
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -198,7 +198,11 @@ def test_train_with_holdout_records_validation(run_cli, tmp_path):
     assert "validation" in out
     meta = load_model(model_path).metadata_
     assert meta["validation"]["page_ids"]
-    assert 0.0 <= meta["validation"]["overall"]["word_f1"] <= 1.0
+    by_kind = meta["validation"]["by_kind"]
+    assert by_kind, "validation figures are recorded per input kind"
+    for rep in by_kind.values():
+        assert 0.0 <= rep["overall"]["word_f1"] <= 1.0
+    assert meta["validation"]["threshold"] == meta["threshold"]
     assert 0.05 <= meta["threshold"] <= 0.95
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import nonspace_len, page_frame, raw_text, synthetic_html, synthetic_lines
 from features import FEATURE_NAMES, compute_features, describe_features, parse_document
-from features import context, markup, text_shape
+from features import context, groups, markup, structure, text_shape
 
 # Features computed from character counts; they are off by one for every block but the last of
 # the table (see test_character_counts_are_exact), which also makes them depend on stacking.
@@ -35,18 +35,19 @@ def test_matrix_has_exactly_the_declared_columns_as_float64():
     assert list(feats.columns) == list(FEATURE_NAMES)
     assert len(feats) == len(blocks) > 5
     assert (feats.dtypes == np.float64).all()
-    assert feats.index.equals(blocks.index)
+    assert feats.index.name == "page" and (feats.index == 0).all()
 
 
 def test_feature_names_are_unique_and_grouped_by_family():
     assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
-    assert set(FEATURE_NAMES) == set(text_shape.FEATURES) | set(markup.FEATURES) | set(context.FEATURES)
+    assert set(FEATURE_NAMES) == (set(text_shape.FEATURES) | set(markup.FEATURES) | set(context.FEATURES)
+                                  | set(structure.FEATURES) | set(groups.FEATURES))
 
 
-def test_index_of_the_block_table_is_kept():
+def test_index_of_the_matrix_is_the_page_of_each_block():
     blocks, _ = parse_document("one line\ntwo lines here\nthree")
     blocks.index = [10, 20, 30]
-    assert compute_features(blocks).index.tolist() == [10, 20, 30]
+    assert compute_features(blocks, page=np.array([4, 4, 9])).index.tolist() == [4, 4, 9]
 
 
 def test_empty_block_table_gives_empty_matrix_with_all_columns():
@@ -58,7 +59,7 @@ def test_empty_block_table_gives_empty_matrix_with_all_columns():
 def test_describe_features_lists_every_feature_with_a_description():
     table = describe_features()
     assert table["name"].tolist() == list(FEATURE_NAMES)
-    assert set(table["family"]) == {"text", "markup", "context"}
+    assert set(table["family"]) == {"text", "markup", "context", "structure", "groups"}
     assert table["description"].map(lambda d: isinstance(d, str) and len(d.strip()) > 0).all()
 
 
@@ -247,7 +248,7 @@ def test_neighbour_features_never_cross_page_boundaries():
 
 def test_stacked_pages_give_the_same_features_as_separate_pages():
     tables = _two_pages()
-    stacked = compute_features(page_frame(*tables))
+    stacked = compute_features(page_frame(*tables)).reset_index(drop=True)
     separate = pd.concat([compute_features(t) for t in tables], ignore_index=True)
     names = [n for n in FEATURE_NAMES if n not in CHAR_COUNT_FEATURES]
     pd.testing.assert_frame_equal(stacked[names], separate[names])
@@ -255,7 +256,7 @@ def test_stacked_pages_give_the_same_features_as_separate_pages():
 
 def test_stacked_pages_give_the_same_character_features_as_separate_pages():
     tables = _two_pages()
-    stacked = compute_features(page_frame(*tables))
+    stacked = compute_features(page_frame(*tables)).reset_index(drop=True)
     separate = pd.concat([compute_features(t) for t in tables], ignore_index=True)
     names = list(CHAR_COUNT_FEATURES)
     pd.testing.assert_frame_equal(stacked[names], separate[names])
@@ -266,7 +267,8 @@ def test_page_argument_matches_page_column_and_any_increasing_ids():
     stacked = page_frame(*tables)
     with_column = compute_features(stacked)
     ids = stacked.pop("page").to_numpy() * 7 + 3
-    pd.testing.assert_frame_equal(compute_features(stacked, page=ids), with_column)
+    pd.testing.assert_frame_equal(compute_features(stacked, page=ids).reset_index(drop=True),
+                                  with_column.reset_index(drop=True))
 
 
 def test_pages_out_of_order_are_rejected():

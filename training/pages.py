@@ -42,7 +42,7 @@ from features.html_blocks import blocks_from_html
 from model.estimator import BOILERPLATE, CONTENT
 
 PAGE_COLUMNS = ("id", "url", "domain", "page_type", "kind", "gold", "source")
-_DEFAULTS = {"line": np.nan, "gap_before": True, "indent": 0, "tag": "", "attrs": "", "own_attrs": ""}
+_DEFAULTS = {"line": np.nan, "gap_before": True, "indent": 0, "tag": "", "attrs": "", "own_attrs": "", "path": ()}
 
 
 class DataError(ValueError):
@@ -145,11 +145,16 @@ def _blocks_from_records(records, where: str) -> pd.DataFrame:
             value = rec.get(name, default)
             if name in _FLAG_COLUMNS and value not in (True, False, 0, 1, None) and value == value:
                 raise DataError(f"{where}: block {j} field {name!r} must be true or false, got {value!r}")
+            if name == "path":
+                if not isinstance(value, (list, tuple)) or not all(isinstance(v, int) for v in value):
+                    raise DataError(f"{where}: block {j} field 'path' must be a list of integers")
+                value = tuple(value)
             columns[name].append(default if value is None else value)
     has_markup = any(columns["tag"])
     if not has_markup:
         for name in MARKUP_COLUMNS:
-            columns[name] = ["" if name in ("tag", "attrs", "own_attrs") else np.nan] * len(labels)
+            columns[name] = ["" if name in ("tag", "attrs", "own_attrs") else () if name == "path" else np.nan
+                             ] * len(labels)
     try:
         table = blocks_frame(columns)
     except (TypeError, ValueError) as exc:
@@ -207,6 +212,8 @@ def page_record(meta: dict, table: pd.DataFrame) -> dict:
                 value = int(value) if float(value).is_integer() else float(value)
             elif isinstance(value, np.bool_):
                 value = bool(value)
+            elif isinstance(value, tuple):
+                value = list(value)
             rec[name] = value
         rec["label"] = CONTENT if row[-1] else BOILERPLATE
         blocks.append(rec)

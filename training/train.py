@@ -68,12 +68,14 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
         estimator.fit(features[train_blocks], labels[train_blocks])
         val_set = pageset.subset(val_pages)
         proba = estimator.predict_proba(features[val_blocks])[:, 1]
-        scorer = scorer_for(val_set)
-        threshold, _ = best_threshold(scorer, proba)
+        threshold, _ = best_threshold(scorer_for(val_set), proba)
         estimator.set_params(threshold=threshold)
-        validation = report(val_set, proba, threshold, scorer)
-        validation["page_ids"] = val_set.pages["id"].tolist()
-        validation["split"] = {"holdout": holdout, "seed": seed, "by": "domain"}
+        validation = {"threshold": threshold, "page_ids": val_set.pages["id"].astype(str).unique().tolist(),
+                      "split": {"holdout": holdout, "seed": seed, "by": "domain"}, "by_kind": {}}
+        kinds = val_set.pages["kind"].to_numpy()
+        block_kinds = kinds[val_set.blocks["page"].to_numpy()]
+        for kind in sorted(set(kinds)):
+            validation["by_kind"][kind] = report(val_set.subset(kinds == kind), proba[block_kinds == kind], threshold)
     if refit or not val_pages.any():
         log(f"fitting on all {len(pageset)} pages" if refit else "fitting")
         estimator.fit(features, labels)

@@ -1,0 +1,157 @@
+"""Repeated structures and page-level evidence of what kind of page this is.
+
+A *group* is the set of blocks of a page with the same tag, depth and class chain: the items of a
+menu, the cards of a product grid, the posts of a thread.  Menus and grids both repeat; what
+tells them apart is the group as a whole (how many words it holds, whether its members carry
+prices or dates, whether other card fields sit between its members, how many groups share its
+size), so each block gets its group's description.  Page-level shares (prices, dates, prose,
+repeated structure) let the model condition on the kind of page (article, listing, shop).
+
+Section features: the nearest heading above a block (an HTML heading, or in plain text a short
+line standing alone) and what it announces: related items, comments, reviews, sharing,
+newsletters, FAQs, shipping.  Keywords cover English and a few other languages.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .pages import PageIndex, group_codes
+
+MIN_GROUP = 3
+SECTION_KEYWORDS = {
+    "related": r"related|similar|you (?:may|might) (?:also )?like|recommend|more from|read (?:more|next)|also read"
+               r"|trending|popular|latest|more stories|weitere|ähnlich|similaires|relacionad|correlat",
+    "comments": r"comment|repl(?:y|ies)|responses|discussion|kommentar|commentaire|comentario",
+    "reviews": r"review|rating|testimonial|bewertung|\bavis\b|reseña",
+    "share": r"\bshare|follow us|teilen|partager|compartir",
+    "newsletter": r"newsletter|subscribe|sign up|abonn|inscri",
+    "faq": r"\bfaq|frequently asked|questions",
+    "shipping": r"shipping|delivery|returns|versand|livraison|envío",
+}
+_SECTION_RES = {key: re.compile(pattern, re.I) for key, pattern in SECTION_KEYWORDS.items()}
+
+FEATURES = {
+    "group_size_log": "log(blocks in the block's group: same page, tag, depth and class chain)",
+    "group_words_share": "share of the page's words in the block's group",
+    "group_mean_words_log": "log(1 + mean words per block of the group)",
+    "group_link_share": "share of the group's characters inside links",
+    "group_price_share": "share of the group's blocks holding a price",
+    "group_date_share": "share of the group's blocks holding a date",
+    "group_prose_share": "share of the group's blocks that are prose",
+    "group_spread": "blocks spanned from the group's first to last member per member (1: adjacent)",
+    "group_same_size": f"other groups of the page (of {MIN_GROUP}+ blocks) with exactly as many members",
+    "group_is_largest": f"the group holds the most words among the page's groups of {MIN_GROUP}+ blocks",
+    "page_price_share": "share of the page's blocks holding a price",
+    "page_date_share": "share of the page's blocks holding a date",
+    "page_prose_share": "share of the page's words in prose blocks",
+    "page_longest_prose_run": "share of the page's words in its longest run of consecutive prose blocks",
+    "page_grouped_words_share": f"share of the page's words in groups of {MIN_GROUP}+ blocks",
+    "page_link_share": "share of the page's characters inside links",
+    "page_list_share": "share of the page's blocks inside lists",
+    **{f"section_{key}": f"the nearest heading above the block mentions {key}" for key in SECTION_KEYWORDS},
+}
+
+
+def _group_stats(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    return np.bincount(codes, weights=values, minlength=n_groups)
+
+
+def group_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: list[str]) -> dict:
+    n = len(texts)
+    n_words = np.expm1(base["n_words_log"])
+    n_chars = np.expm1(base["n_chars_log"])
+    link_chars = n_chars * np.nan_to_num(base["link_share"])
+    prose = base["is_prose"]
+    is_html = blocks["tag"].to_numpy(object) != ""
+    out = {}
+    page_words = np.maximum(pages.page_sum(n_words), 1)
+
+    # Groups: same page, tag, depth and class chain (plain text: same page and line shape).
+    if n:
+        shape = np.where(is_html, 0, (base["is_bullet"] > 0) * 2 + (n_words <= 8))
+        depth = np.nan_to_num(blocks["depth"].to_numpy(np.float64), nan=-1).astype(np.int64) + 1
+        codes = group_codes(pages.row_page, pd.factorize(blocks["tag"].to_numpy(object))[0], depth,
+                            pd.factorize(blocks["attrs"].to_numpy(object))[0], shape)
+    else:
+        codes = np.zeros(0, np.int64)
+    n_groups = int(codes.max()) + 1 if n else 0
+    size = np.bincount(codes, minlength=n_groups).astype(np.float64)
+    words = _group_stats(codes, n_words, n_groups)
+    position = np.arange(n)
+    first = np.full(n_groups, n)
+    np.minimum.at(first, codes, position)
+    last = np.full(n_groups, -1)
+    np.maximum.at(last, codes, position)
+    group_page = np.zeros(n_groups, np.int64)
+    group_page[codes] = pages.row_page
+    big = size >= MIN_GROUP
+    # Groups of the same page with the same member count, and the page's wordiest group.
+    same = group_codes(group_page, size.astype(np.int64))
+    same_count = np.bincount(same, weights=big, minlength=same.max() + 1 if len(same) else 0)[same] - big
+    top_words = np.zeros(len(pages.starts))
+    np.maximum.at(top_words, group_page[big], words[big])
+    is_largest = big & (words >= top_words[group_page]) & (words > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["group_size_log"] = np.log(size[codes])
+        out["group_words_share"] = words[codes] / page_words
+        out["group_mean_words_log"] = np.log1p(words / size)[codes]
+        out["group_link_share"] = (_group_stats(codes, link_chars, n_groups) /
+                                   np.maximum(_group_stats(codes, n_chars, n_groups), 1))[codes]
+        out["group_price_share"] = (_group_stats(codes, base["has_price"], n_groups) / size)[codes]
+        out["group_date_share"] = (_group_stats(codes, base["has_date"], n_groups) / size)[codes]
+        out["group_prose_share"] = (_group_stats(codes, prose, n_groups) / size)[codes]
+        out["group_spread"] = ((last - first + 1) / size)[codes]
+        out["group_same_size"] = np.where(big[codes], same_count[codes] if n else 0, 0.0)
+        out["group_is_largest"] = is_largest[codes].astype(np.float64)
+
+        size_page = np.maximum(pages.page_size, 1)
+        out["page_price_share"] = pages.page_sum(base["has_price"]) / size_page
+        out["page_date_share"] = pages.page_sum(base["has_date"]) / size_page
+        out["page_prose_share"] = pages.page_sum(n_words * prose) / page_words
+        out["page_longest_prose_run"] = _longest_run_share(pages, prose > 0, n_words) / page_words
+        out["page_grouped_words_share"] = pages.page_sum(n_words * big[codes]) / page_words
+        out["page_link_share"] = pages.page_sum(link_chars) / np.maximum(pages.page_sum(n_chars), 1)
+        out["page_list_share"] = pages.page_sum(np.nan_to_num(blocks["in_list"].to_numpy(np.float64))) / size_page
+
+    out.update(_section_features(blocks, pages, base, texts, is_html))
+    return out
+
+
+def _longest_run_share(pages: PageIndex, flag: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Per row: words of the page's longest run of consecutive flagged blocks."""
+    n = len(flag)
+    if not n:
+        return np.zeros(0)
+    boundary = ~flag | (pages.position == 0)
+    run_id = np.cumsum(boundary)
+    run_words = np.bincount(run_id, weights=np.where(flag, words, 0.0))
+    run_page = np.zeros(len(run_words), np.int64)
+    run_page[run_id] = pages.row_page
+    best = np.zeros(len(pages.starts))
+    np.maximum.at(best, run_page, run_words)
+    return best[pages.row_page]
+
+
+def _section_features(blocks, pages: PageIndex, base: dict, texts: list[str], is_html: np.ndarray) -> dict:
+    """Keyword flags of the nearest heading above each block (the block itself if a heading)."""
+    n = len(texts)
+    heading = np.nan_to_num(blocks["heading"].to_numpy(np.float64)) > 0
+    gap_before = blocks["gap_before"].to_numpy(bool)
+    gap_after = np.append(gap_before[1:], True) if n else gap_before
+    standalone = (~is_html & (np.expm1(base["n_words_log"]) <= 8) & (base["ends_terminal"] == 0)
+                  & gap_before & gap_after)
+    is_heading = np.where(is_html, heading, standalone)
+    idx = np.arange(n)
+    latest = np.maximum.accumulate(np.where(is_heading, idx, -1)) if n else idx
+    has = (latest >= pages.row_start) & (latest >= 0)
+    out = {}
+    rows = np.flatnonzero(is_heading)
+    for key, pattern in _SECTION_RES.items():
+        hit = np.zeros(n, bool)
+        hit[rows] = [pattern.search(texts[i]) is not None for i in rows]
+        out[f"section_{key}"] = np.where(has, hit[np.maximum(latest, 0)], 0.0)
+    return out
