@@ -134,23 +134,58 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         Columns: ``block`` (0-based position), ``line`` (source line), ``text``, ``label``,
         ``proba`` (probability of content), ``gap_before`` (paragraph break before), ``kind``.
         """
-        blocks, kind = parse_document(document, kind)
-        proba = self.predict_proba(blocks)[:, 1]
-        cut = self.threshold if threshold is None else threshold
-        return pd.DataFrame({
-            "block": np.arange(len(blocks)),
-            "line": blocks["line"].to_numpy(),
-            "text": blocks["text"].to_numpy(object),
-            "label": np.where(proba >= cut, CONTENT, BOILERPLATE),
-            "proba": proba,
-            "gap_before": blocks["gap_before"].to_numpy(bool),
-            "kind": kind,
-        })
+        return self.classify_many([document], kind, threshold)[0]
 
     def clean(self, document, kind: str = "auto", threshold: float | None = None) -> str:
         """The main content of ``document``: kept blocks in page order, one per line, with a blank
         line wherever the page had a paragraph break between them."""
-        return join_blocks(self.classify(document, kind, threshold))
+        return self.clean_many([document], kind, threshold)[0]
+
+    def classify_many(self, documents, kind="auto", threshold: float | None = None) -> list[pd.DataFrame]:
+        """``classify`` for many documents at once: one feature pass and one model call for all.
+
+        ``kind`` is one kind for all documents or a sequence with one kind per document.
+        """
+        blocks, kinds, proba = self._label_many(documents, kind)
+        keep = proba >= (self.threshold if threshold is None else threshold)
+        out = []
+        for i, (start, end) in enumerate(_page_bounds(blocks["page"].to_numpy(), len(kinds))):
+            part = blocks.iloc[start:end]
+            out.append(pd.DataFrame({
+                "block": np.arange(end - start),
+                "line": part["line"].to_numpy(),
+                "text": part["text"].to_numpy(object),
+                "label": np.where(keep[start:end], CONTENT, BOILERPLATE),
+                "proba": proba[start:end],
+                "gap_before": part["gap_before"].to_numpy(bool),
+                "kind": kinds[i],
+            }))
+        return out
+
+    def clean_many(self, documents, kind="auto", threshold: float | None = None) -> list[str]:
+        """``clean`` for many documents at once: one feature pass and one model call for all."""
+        blocks, kinds, proba = self._label_many(documents, kind)
+        keep = proba >= (self.threshold if threshold is None else threshold)
+        texts = blocks["text"].to_numpy(object)
+        gaps = blocks["gap_before"].to_numpy(bool)
+        return [_join(texts[a:b], gaps[a:b], keep[a:b])
+                for a, b in _page_bounds(blocks["page"].to_numpy(), len(kinds))]
+
+    def _label_many(self, documents, kind):
+        """Parse every document, stack their blocks, and score them in one call."""
+        if isinstance(documents, (str, bytes)):
+            raise TypeError("documents must be a list of documents; use clean()/classify() for one")
+        documents = list(documents)
+        kinds = [kind] * len(documents) if isinstance(kind, str) else list(kind)
+        if len(kinds) != len(documents):
+            raise ValueError(f"{len(documents)} documents but {len(kinds)} kinds")
+        tables = []
+        for i, (document, k) in enumerate(zip(documents, kinds)):
+            table, kinds[i] = parse_document(document, k)
+            tables.append(table.assign(page=i))
+        blocks = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame({"page": [], "text": []})
+        proba = self.predict_proba(blocks)[:, 1] if len(blocks) else np.zeros(0)
+        return blocks, kinds, proba
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -164,16 +199,26 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
                         "(features.compute_features)")
 
 
-def join_blocks(table: pd.DataFrame) -> str:
-    """Join the kept rows of a ``classify`` table into text, keeping paragraph breaks."""
-    keep = (table["label"] == CONTENT).to_numpy()
+def _page_bounds(page: np.ndarray, n_pages: int):
+    """(start, end) row range of every page 0..n_pages-1 in a stacked table."""
+    bounds = np.searchsorted(page, np.arange(n_pages + 1))
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _join(texts: np.ndarray, gap_before: np.ndarray, keep: np.ndarray) -> str:
+    """Kept texts in order, a blank line between two of them where the page had a break."""
     if not keep.any():
         return ""
-    gaps = np.cumsum(table["gap_before"].to_numpy(bool))
-    texts = table["text"].to_numpy(object)[keep]
-    kept_gaps = gaps[keep]
-    out = [texts[0]]
-    for i in range(1, len(texts)):
-        out.append("\n\n" if kept_gaps[i] != kept_gaps[i - 1] else "\n")
-        out.append(texts[i])
+    breaks = np.cumsum(gap_before)[keep]
+    kept = texts[keep]
+    out = [kept[0]]
+    for i in range(1, len(kept)):
+        out.append("\n\n" if breaks[i] != breaks[i - 1] else "\n")
+        out.append(kept[i])
     return "".join(out)
+
+
+def join_blocks(table: pd.DataFrame) -> str:
+    """Join the kept rows of a ``classify`` table into text, keeping paragraph breaks."""
+    return _join(table["text"].to_numpy(object), table["gap_before"].to_numpy(bool),
+                 (table["label"] == CONTENT).to_numpy())

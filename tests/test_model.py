@@ -217,3 +217,23 @@ def test_join_blocks_puts_a_blank_line_where_a_break_was_dropped_with_its_block(
     assert join_blocks(table) == "A\n\nC\nD\n\nE"
     table["label"] = BOILERPLATE
     assert join_blocks(table) == ""
+
+
+def test_clean_many_equals_clean_one_by_one_for_mixed_kinds(trained_model):
+    documents = [raw_text(synthetic_lines(101)), synthetic_html(102, labelled=False).encode("utf-8"), "",
+                 raw_text(synthetic_lines(103))]
+    together = trained_model.clean_many(documents)
+    assert together == [trained_model.clean(d) for d in documents]
+    tables = trained_model.classify_many(documents, kind=["text", "html", "auto", "auto"])
+    assert [t["kind"].iloc[0] for t in tables if len(t)] == ["text", "html", "text"]
+    assert len(tables[2]) == 0
+    for table, document in zip(tables, documents):
+        pd.testing.assert_frame_equal(table, trained_model.classify(document, kind=table["kind"].iloc[0]
+                                                                    if len(table) else "auto"))
+
+
+def test_clean_many_rejects_a_single_string_and_mismatched_kinds(trained_model):
+    with pytest.raises(TypeError, match="list of documents"):
+        trained_model.clean_many("one page")
+    with pytest.raises(ValueError, match="2 documents but 1 kinds"):
+        trained_model.clean_many(["a", "b"], kind=["text"])
