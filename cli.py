@@ -191,6 +191,23 @@ def cmd_label(args) -> int:
     return 0
 
 
+# -- clean-corpus -----------------------------------------------------------------------------
+
+def cmd_clean_corpus(args) -> int:
+    from corpus import Options, clean_corpus
+
+    options = Options(field=args.field, kind=args.format, out_field=args.out_field, with_labels=args.with_labels,
+                      drop_empty=args.drop_empty, threshold=args.threshold, model_path=args.model,
+                      url_field=args.url_field, site_share=args.site_share, site_min_pages=args.site_min_pages)
+    try:
+        summary = clean_corpus(args.inputs, args.out, options, jobs=args.jobs, batch_size=args.batch_size,
+                               site_mode=args.site_lines, progress=not args.quiet)
+    except FileNotFoundError as exc:
+        raise CliError(str(exc)) from None
+    print(summary.line(), file=sys.stderr)
+    return 0
+
+
 # -- features ---------------------------------------------------------------------------------
 
 def cmd_features(args) -> int:
@@ -262,6 +279,28 @@ def build_parser() -> argparse.ArgumentParser:
     data_args(p)
     p.add_argument("--out", required=True, help="labelled JSONL file to write")
     p.set_defaults(func=cmd_label)
+
+    p = sub.add_parser("clean-corpus", help="clean JSONL / Parquet / WARC files on every core")
+    p.add_argument("inputs", nargs="+", help="corpus files: .jsonl(.gz|.zst), .parquet, .warc(.gz)")
+    p.add_argument("--out", required=True, help="folder for the cleaned files (same names; WARC becomes .jsonl.gz)")
+    p.add_argument("--field", default="text", help="field holding the document (default: text; WARC: the HTTP body)")
+    p.add_argument("--format", choices=("auto", "text", "html"), default="auto", help="document kind (default: detect)")
+    p.add_argument("--out-field", default="clean_text", help="field to write the cleaned text to (default: clean_text)")
+    p.add_argument("--with-labels", action="store_true", help="also write per-block labels (1 content) and probabilities")
+    p.add_argument("--drop-empty", action="store_true", help="leave out pages with nothing left")
+    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
+    p.add_argument("--model", help="model file (default: the bundled model)")
+    p.add_argument("--jobs", type=int, help="worker processes (default: every core)")
+    p.add_argument("--batch-size", type=int, default=64, help="pages per batch sent to a worker (default 64)")
+    p.add_argument("--site-lines", action="store_true",
+                   help="two passes: drop lines that occur on many pages of the same site (template lines)")
+    p.add_argument("--url-field", default="url", help="field with the page URL, for --site-lines (default: url)")
+    p.add_argument("--site-share", type=_probability, default=0.5,
+                   help="--site-lines: drop a line found on this share of its site's pages (default 0.5)")
+    p.add_argument("--site-min-pages", type=int, default=3,
+                   help="--site-lines: only for sites with this many pages, lines on this many pages (default 3)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_clean_corpus)
 
     p = sub.add_parser("features", help="list the features the model uses")
     p.set_defaults(func=cmd_features)
