@@ -23,20 +23,30 @@ class CliError(Exception):
 # -- clean ------------------------------------------------------------------------------------
 
 def _read_page(page: str) -> bytes:
+    """The page's bytes, at most one byte past the size limit (which then refuses the page)."""
+    from features.decode import DEFAULT_LIMITS
+
+    size = DEFAULT_LIMITS.max_bytes + 1
     if page == "-":
-        return sys.stdin.buffer.read()
+        return sys.stdin.buffer.read(size)
     path = Path(page)
     if not path.is_file():
         raise CliError(f"{page}: no such file")
-    return path.read_bytes()
+    with open(path, "rb") as handle:
+        return handle.read(size)
 
 
 def cmd_clean(args) -> int:
     from model import load_model
 
+    from features.decode import PageError
+
     page = _read_page(args.page)
     clf = load_model(args.model)
-    table = clf.classify(page, kind=args.format, threshold=args.threshold)
+    try:
+        table = clf.classify(page, kind=args.format, threshold=args.threshold)
+    except PageError as exc:
+        raise CliError(f"{args.page}: {exc}") from None
     out = sys.stdout
     if args.output == "json":
         for row in table.itertuples(index=False):

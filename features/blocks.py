@@ -28,7 +28,8 @@ path           serial numbers of the enclosing block-level elements, outermost f
 =============  =======================================================================
 
 For plain text the markup columns hold missing values (NaN, ``""``): the page carries no such
-evidence, and a zero would claim it does.  ``parse_document`` is the one entry point.
+evidence, and a zero would claim it does.  ``parse_document`` is the one entry point; it refuses
+binary data and pages over the ``Limits`` with a ``PageError`` (``features.decode``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .decode import resolve_kind, to_text
+from .decode import DEFAULT_LIMITS, Limits, PageError, check_page, resolve_kind, to_text
 
 LANDMARKS = ("nav", "header", "footer", "aside", "article", "main", "form")
 MARKUP_COLUMNS = (
@@ -72,8 +73,15 @@ def blocks_frame(columns: dict) -> pd.DataFrame:
     return pd.DataFrame(data, copy=False)
 
 
-def blocks_from_text(text: str) -> pd.DataFrame:
-    """One block per non-blank line; blank lines become ``gap_before`` of the next block."""
+def too_many_blocks(limits: Limits) -> PageError:
+    return PageError(f"the page has more than {limits.max_blocks:,} blocks (the max_blocks limit); "
+                     "raise the limit to read it")
+
+
+def blocks_from_text(text: str, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:
+    """One block per non-blank line; blank lines become ``gap_before`` of the next block.
+
+    Raises ``PageError`` past ``limits.max_blocks`` blocks."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept, numbers, gaps, indents = [], [], [], []
     gap = False
@@ -82,6 +90,8 @@ def blocks_from_text(text: str) -> pd.DataFrame:
         if not stripped:
             gap = bool(kept)
             continue
+        if len(kept) == limits.max_blocks:
+            raise too_many_blocks(limits)
         kept.append(line)
         numbers.append(number)
         gaps.append(gap)
@@ -96,13 +106,20 @@ def blocks_from_text(text: str) -> pd.DataFrame:
     })
 
 
-def parse_document(document: str | bytes, kind: str = "auto") -> tuple[pd.DataFrame, str]:
+def parse_document(document: str | bytes, kind: str = "auto",
+                   limits: Limits | None = None) -> tuple[pd.DataFrame, str]:
     """Decode ``document``, pick its kind and split it into blocks.
 
-    Returns ``(blocks, kind)`` where ``kind`` is ``"html"`` or ``"text"``.
+    Returns ``(blocks, kind)`` where ``kind`` is ``"html"`` or ``"text"``.  Raises ``PageError``
+    (a ``ValueError``) for binary data and for a page over ``limits`` (default ``Limits()``).
     """
     from .html_blocks import blocks_from_html
 
+    limits = DEFAULT_LIMITS if limits is None else limits
+    if isinstance(document, (bytearray, memoryview)):
+        document = bytes(document)
+    check_page(document, limits)
     text = to_text(document)
     kind = resolve_kind(text, kind)
-    return (blocks_from_html(text) if kind == "html" else blocks_from_text(text)), kind
+    blocks = blocks_from_html(text, limits=limits) if kind == "html" else blocks_from_text(text, limits)
+    return blocks, kind

@@ -8,6 +8,11 @@ Hidden elements and ``<noscript>`` are *kept*, flagged in the ``concealed`` colu
 forum software (Discourse) serves its posts inside ``<noscript>`` and streamed React pages keep
 the article in a ``<div hidden>`` until a script reveals it; dropping them loses the main text
 of whole pages.  The model learns from the flag when concealed text is boilerplate.
+
+Hostile pages cost time linear in their size: nesting deeper than ``Limits.max_depth`` adds no
+evidence (and no cost) per level, and a page nested deeper than libxml2 parses (2,048 levels,
+where it stops and drops the rest of the page) is read again flat, block tags as line breaks,
+so that none of its text is lost.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ import re
 
 from lxml import etree
 
-from .blocks import LANDMARKS, blocks_frame, empty_blocks
+from .blocks import LANDMARKS, blocks_frame, empty_blocks, too_many_blocks
+from .decode import DEFAULT_LIMITS, Limits
 
 BLOCK_TAGS = frozenset("""
     address article aside blockquote body caption center dd details dialog dir div dl dt fieldset
@@ -40,6 +46,12 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _MAX_ATTR_CHARS = 300
+# Flat reading of pages too deep for libxml2: tags and comments (a tag ends at the next < or >,
+# so that a stray < costs nothing), and the elements whose content is not page text.
+_FLAT_TOKEN = re.compile(r"<!--|<(/?)([A-Za-z][^\s/<>]*)[^<>]*>")
+_FLAT_SKIP = frozenset("""
+    script style title template textarea svg math iframe object select datalist audio video canvas
+""".split())
 
 # A frame is the evidence of one open element, as a tuple (cheap to build for every element):
 (TAG, BLOCK_DEPTH, MARKS, HEADING, IN_LIST, IN_TABLE, IN_PRE, CONCEALED, LIST_ID, ATTRS, OWN,
@@ -60,21 +72,61 @@ def _is_hidden(attrib) -> bool:
 
 def _parse(html: str):
     html = _BAD_CHARS.sub(" ", _XML_DECLARATION.sub("", html, count=1))
+    root, halted = _parse_tree(html)
+    if halted:
+        root, _ = _parse_tree(flatten(html))
+    return root
+
+
+def _parse_tree(html: str):
+    """``(root or None, whether libxml2 stopped early at its nesting limit)``."""
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        return etree.fromstring(html.encode("utf-8", errors="replace"), parser)
+        root = etree.fromstring(html.encode("utf-8", errors="replace"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
+        return None, False
+    error = parser.error_log.last_error
+    return root, error is not None and "Excessive depth" in error.message
 
 
-def _tail_line(el) -> int | None:
+def flatten(html: str) -> str:
+    """``html`` without its nesting: block-level tags become ``<br>``; other tags, comments and
+    the content of script-like elements go; line breaks stay, so line numbers stay right.  One
+    pass, linear in the page: for pages nested deeper than libxml2 parses."""
+    out, pos, n = [], 0, len(html)
+    while pos < n:
+        match = _FLAT_TOKEN.search(html, pos)
+        if match is None:
+            out.append(html[pos:])
+            break
+        out.append(html[pos:match.start()])
+        name = (match.group(2) or "").lower()
+        if match.group(0) == "<!--":
+            end = html.find("-->", match.end())
+            end = n if end < 0 else end + 3
+        elif name in _FLAT_SKIP and not match.group(1):
+            close = re.compile(rf"</{name}\s*>", re.I).search(html, match.end())
+            end = n if close is None else close.end()
+        else:
+            end = match.end()
+            if name in BLOCK_TAGS:
+                out.append("<br>")
+        out.append("\n" * html.count("\n", match.start(), end))
+        pos = end
+    return "".join(out)
+
+
+def _tail_line(el, max_steps: int) -> int | None:
     """Source line where the text after ``el`` starts, approximately: lxml records only where
-    elements start, so take the line of the last element inside ``el`` and add the line breaks
-    that follow it up to the tail's first word."""
+    elements start, so take the line of the last element inside ``el`` (at most ``max_steps``
+    levels down) and add the line breaks that follow it up to the tail's first word."""
     breaks = 0
     last = el
-    while len(last):
-        last = last[-1]
+    for _ in range(max_steps):
+        try:
+            last = last[-1]
+        except IndexError:
+            break
         breaks += (last.tail or "").count("\n")
     if last.sourceline is None:
         return None
@@ -86,7 +138,8 @@ def _tail_line(el) -> int | None:
 class _Segmenter:
     """Accumulates text into the current block and flushes it at block boundaries."""
 
-    def __init__(self):
+    def __init__(self, limits: Limits):
+        self.limits = limits
         self.cols = {name: [] for name in ("text", "gap_before", "link_chars", "n_links", "line", "label")
                      + _EVIDENCE}
         self.parts: list[str] = []
@@ -117,6 +170,8 @@ class _Segmenter:
             text = " ".join("".join(self.parts).split())
             if text:
                 cols = self.cols
+                if len(cols["text"]) == self.limits.max_blocks:
+                    raise too_many_blocks(self.limits)
                 list_id = frame[LIST_ID]
                 cols["gap_before"].append(bool(cols["text"]) and not (
                     list_id is not None and list_id == self.last_list))
@@ -168,21 +223,22 @@ def _child_frame(el, tag, parent, serial):
     )
 
 
-def blocks_from_html(html: str, with_labels: bool = False):
+def blocks_from_html(html: str, with_labels: bool = False, limits: Limits = DEFAULT_LIMITS):
     """Parse ``html`` and return its block table (see ``features.blocks``).
 
     ``with_labels`` adds a ``label`` column: the ``data-label`` attribute of the nearest element
     that has one (how hand-labelled HTML pages mark content and boilerplate), else None.
+    ``limits``: ``max_blocks`` (raises ``PageError`` past it) and ``max_depth``.
     """
     root = _parse(html)
     if root is None:
         return empty_blocks(with_labels)
-    seg = _Segmenter()
+    seg = _Segmenter(limits)
     serial = 0
     # Text after a stray </html> lands in sibling trees of the root; it is still page text.
     for top in (root, *root.itersiblings()):
         if isinstance(top.tag, str):
-            serial = _walk(top, seg, serial)
+            serial = _walk(top, seg, serial, limits.max_depth)
     seg.flush()
     cols = seg.cols
     n = len(cols["text"])
@@ -195,9 +251,11 @@ def blocks_from_html(html: str, with_labels: bool = False):
     return frame
 
 
-def _walk(top, seg: _Segmenter, serial: int) -> int:
+def _walk(top, seg: _Segmenter, serial: int, max_depth: int) -> int:
     """Depth-first walk with explicit stacks (pages can nest deeper than Python recursion).
 
+    An element deeper than ``max_depth`` shares its parent's evidence: its text and block breaks
+    count, but the evidence (and its cost, such as ``path``) grows no further.
     Returns the last element serial used, so that serials stay unique across sibling trees."""
     serial += 1
     root_frame = ("html", 0, 0, 0, False, False, False, 0, None, "", "", top.sourceline,
@@ -220,7 +278,8 @@ def _walk(top, seg: _Segmenter, serial: int) -> int:
                 seg.flush()
             tail = closed.tail
             if tail:
-                seg.add(tail, frames[-1], links[-1], _tail_line(closed) if seg.starts_block(tail) else None)
+                seg.add(tail, frames[-1], links[-1],
+                        _tail_line(closed, max_depth) if seg.starts_block(tail) else None)
             continue
         tag = el.tag
         if not isinstance(tag, str) or tag in SKIP_TAGS:
@@ -228,11 +287,12 @@ def _walk(top, seg: _Segmenter, serial: int) -> int:
                 seg.flush()
             tail = el.tail
             if tail:
-                seg.add(tail, frames[-1], links[-1], _tail_line(el) if seg.starts_block(tail) else None)
+                seg.add(tail, frames[-1], links[-1], _tail_line(el, max_depth) if seg.starts_block(tail) else None)
             continue
         tag = tag.lower()
         serial += 1
-        frame = _child_frame(el, tag, frames[-1], serial)
+        parent = frames[-1]
+        frame = parent if parent[DEPTH] >= max_depth else _child_frame(el, tag, parent, serial)
         in_link = links[-1] or tag == "a"
         if tag in BLOCK_TAGS:
             seg.flush()

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from features import parse_document
-from features.decode import decode_bytes, to_text
+from features.decode import PageError, decode_bytes, to_text
 
 SAMPLE = "Grüße aus Köln – “quoted” €5 and naïve café"
 
@@ -94,15 +94,22 @@ def test_mostly_utf8_text_with_one_bad_byte_gets_one_replacement_character():
     assert text.count("\ufffd") == 1
 
 
-def test_decoding_random_bytes_never_raises():
+def test_decoding_random_bytes_never_raises_and_parsing_rejects_them_clearly():
     rng = random.Random(1234)
+    rejected = 0
     for _ in range(300):
         data = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 80)))
         text = decode_bytes(data)
         assert isinstance(text, str)
-        table, kind = parse_document(data)
+        try:
+            table, kind = parse_document(data)
+        except PageError as exc:  # random bytes are binary data, refused with a reason
+            assert "binary data" in str(exc)
+            rejected += 1
+            continue
         assert kind in ("html", "text")
         assert table["text"].map(lambda t: isinstance(t, str)).all()
+    assert rejected > 200
 
 
 def test_control_characters_and_nul_bytes_do_not_break_html_parsing():
