@@ -42,7 +42,7 @@ def cmd_clean(args) -> int:
     from features.decode import PageError
 
     page = _read_page(args.page)
-    clf = load_model(args.model)
+    clf = load_model(args.model, trusted=args.trust_model)
     try:
         table = clf.classify(page, kind=args.format, threshold=args.threshold)
     except PageError as exc:
@@ -109,7 +109,7 @@ def cmd_evaluate(args) -> int:
     from training.train import cross_validate
 
     log = _log(args)
-    clf = load_model(args.model)
+    clf = load_model(args.model, trusted=args.trust_model)
     pages = _load(args)
     if args.split == "validation":
         ids = (clf.metadata_.get("validation") or {}).get("page_ids")
@@ -252,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="text: kept blocks; json: one object per block with label and probability")
     p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
     p.add_argument("--model", help="model file (default: the bundled model)")
+    p.add_argument("--trust-model", action="store_true",
+                   help="load --model even if it is not the bundled model or one saved under your account "
+                        "(loading a model file runs code stored in it)")
     p.set_defaults(func=cmd_clean)
 
     def data_args(p, kind_default="html"):
@@ -276,6 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="score a model on labelled pages")
     data_args(p)
     p.add_argument("--model", help="model file (default: the bundled model)")
+    p.add_argument("--trust-model", action="store_true",
+                   help="load --model even if it is not the bundled model or one saved under your account "
+                        "(loading a model file runs code stored in it)")
     p.add_argument("--split", choices=("all", "validation"), default="all",
                    help="validation: only the pages the model held out when it was trained")
     p.add_argument("--cv", type=int, help="K-fold cross-validation by domain with the model's settings")

@@ -9,6 +9,16 @@ The estimator is stored as bytes inside, so that the metadata can be read and ch
 the estimator is unpickled: a model from another feature-set version or another scikit-learn
 release is refused with one clear sentence instead of failing somewhere inside pickle.
 
+A joblib file is a pickle, and loading a pickle runs code stored in it.  So a model file is
+opened only when it is trusted, checked by SHA-256 before anything is read from it:
+
+* the bundled model, whose hash ships with the code in ``model/default.sha256`` (``save_model``
+  to ``DEFAULT_MODEL`` rewrites that file, so retraining the bundled model updates it);
+* a model that ``save_model`` (``boilerplate train``) wrote under this user account: its hash is
+  added to the user's trust list (``$BOILERPLATE_TRUSTED_MODELS``, default
+  ``~/.local/share/boilerplate/trusted-models.txt``; delete lines or the file to forget);
+* any other file only with ``trusted=True`` (``--trust-model`` on the command line).
+
 Metadata keys: ``feature_set_version``, ``feature_names``, ``sklearn_version``, ``threshold``,
 ``params``, ``training`` (data summary), ``validation`` (figures), ``created``.
 """
@@ -16,6 +26,7 @@ Metadata keys: ``feature_set_version``, ``feature_names``, ``sklearn_version``, 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import io
 import os
 import platform
@@ -31,10 +42,67 @@ from features import FEATURE_NAMES, FEATURE_SET_VERSION
 FORMAT = "boilerplate-model"
 FORMAT_VERSION = 1
 DEFAULT_MODEL = Path(__file__).with_name("default.joblib")
+DEFAULT_MODEL_SHA256 = DEFAULT_MODEL.with_suffix(".sha256")  # "<hex>  default.joblib", as sha256sum writes
 
 
 class ModelError(Exception):
     """A model file that cannot be used; the message says why and what to do."""
+
+
+def file_sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def trust_list_path() -> Path:
+    """The file listing the SHA-256 of the models this user saved."""
+    if os.environ.get("BOILERPLATE_TRUSTED_MODELS"):
+        return Path(os.environ["BOILERPLATE_TRUSTED_MODELS"])
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "boilerplate" / "trusted-models.txt"
+
+
+def _trusted_hashes() -> set[str]:
+    hashes = set()
+    for source in (DEFAULT_MODEL_SHA256, trust_list_path()):
+        try:
+            hashes.update(line.split()[0] for line in source.read_text().splitlines() if line.strip())
+        except OSError:
+            pass
+    return hashes
+
+
+def _remember(path: Path) -> None:
+    """Record a model this user saved as trusted (the bundled one in its shipped hash file)."""
+    line = f"{file_sha256(path)}  {path.name if path == DEFAULT_MODEL else path.resolve()}\n"
+    if path == DEFAULT_MODEL:
+        tmp = DEFAULT_MODEL_SHA256.with_name(DEFAULT_MODEL_SHA256.name + ".tmp")
+        tmp.write_text(line)
+        os.replace(tmp, DEFAULT_MODEL_SHA256)
+        return
+    try:
+        trust_list = trust_list_path()
+        trust_list.parent.mkdir(parents=True, exist_ok=True)
+        with open(trust_list, "a", encoding="utf-8") as handle:
+            handle.write(line)
+    except OSError:
+        pass  # then loading it asks for trusted=True, which says what to do
+
+
+def check_trusted(path: Path) -> None:
+    """Raise ``ModelError`` unless ``path`` is the bundled model or one this user saved."""
+    if file_sha256(path) in _trusted_hashes():
+        return
+    if path.resolve() == DEFAULT_MODEL.resolve():
+        raise ModelError(f"the bundled model {path} does not match its SHA-256 in {DEFAULT_MODEL_SHA256.name} "
+                         "(it was changed or damaged); reinstall the package, or after retraining it save it "
+                         "with save_model, which records the new hash")
+    raise ModelError(f"{path} is neither the bundled model nor one saved under this user account, and loading "
+                     "a model file runs code stored in it; load it only if you trust where it came from, with "
+                     "--trust-model on the command line or load_model(path, trusted=True) in Python")
 
 
 def _minor(version: str) -> str:
@@ -56,8 +124,11 @@ def build_metadata(estimator, training: dict | None = None, validation: dict | N
 
 
 def save_model(estimator, path, training: dict | None = None, validation: dict | None = None) -> dict:
-    """Write ``estimator`` and its metadata to ``path`` atomically; returns the metadata."""
+    """Write ``estimator`` and its metadata to ``path`` atomically, and record its SHA-256 as
+    trusted (in ``model/default.sha256`` for the bundled model); returns the metadata."""
     path = Path(path)
+    if path.resolve() == DEFAULT_MODEL.resolve():
+        path = DEFAULT_MODEL
     metadata = build_metadata(estimator, training, validation)
     buffer = io.BytesIO()
     joblib.dump(estimator, buffer)
@@ -75,18 +146,22 @@ def save_model(estimator, path, training: dict | None = None, validation: dict |
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    _remember(path)
     return metadata
 
 
-def read_metadata(path) -> dict:
-    """The metadata of a model file, without unpickling its estimator."""
-    return _read_payload(path)["metadata"]
+def read_metadata(path, trusted: bool = False) -> dict:
+    """The metadata of a model file, without unpickling its estimator (the file is a pickle all
+    the same: ``trusted`` as in ``load_model``)."""
+    return _read_payload(path, trusted)["metadata"]
 
 
-def _read_payload(path) -> dict:
+def _read_payload(path, trusted: bool) -> dict:
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"no model file at {path}")
+    if not trusted:
+        check_trusted(path)
     try:
         payload = joblib.load(path)
     except Exception as exc:  # truncated, corrupt, or not a joblib file at all
@@ -115,10 +190,15 @@ def check_metadata(metadata: dict, path) -> None:
                          f"{sklearn.__version__}; install scikit-learn=={trained} or retrain the model")
 
 
-def load_model(path=None):
-    """Load a model file (default: the bundled model) after checking that it fits this code."""
+def load_model(path=None, trusted: bool = False):
+    """Load a model file (default: the bundled model) after checking that it fits this code.
+
+    Loading runs code stored in the file, so only the bundled model and models saved by
+    ``save_model`` under this user account load as they are; pass ``trusted=True`` for another
+    file you trust (see the module docstring).
+    """
     path = DEFAULT_MODEL if path is None else Path(path)
-    payload = _read_payload(path)
+    payload = _read_payload(path, trusted)
     metadata = payload["metadata"]
     check_metadata(metadata, path)
     try:

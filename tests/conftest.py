@@ -157,6 +157,15 @@ def _one_thread():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_trust_list(tmp_path_factory):
+    """Models the tests save are trusted through a list of the test run's own, not the user's
+    (``model.persistence``); subprocesses inherit it."""
+    import os
+
+    os.environ["BOILERPLATE_TRUSTED_MODELS"] = str(tmp_path_factory.mktemp("trust") / "trusted-models.txt")
+
+
 @pytest.fixture(scope="session")
 def train_pageset():
     return synthetic_pageset(24, 24)

@@ -222,7 +222,7 @@ def test_evaluate_with_model_of_other_feature_set_exits_2(run_cli, model_file, t
     payload = joblib.load(model_file)
     payload["metadata"]["feature_set_version"] = "0"
     joblib.dump(payload, path)
-    code, _, err = run_cli(["evaluate", "--model", path, "--data", SAMPLES, "--quiet"])
+    code, _, err = run_cli(["evaluate", "--model", path, "--data", SAMPLES, "--quiet", "--trust-model"])
     assert code == 2
     assert "feature set 0" in err and len(err.strip().splitlines()) == 1
 

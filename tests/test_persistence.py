@@ -97,7 +97,7 @@ def test_other_feature_set_version_is_refused(model_file, tmp_path):
     path = _copy(model_file, tmp_path)
     _edit_payload(path, lambda p: p["metadata"].update(feature_set_version="0-old"))
     with pytest.raises(ModelError) as info:
-        load_model(path)
+        load_model(path, trusted=True)
     _assert_one_sentence(str(info.value), str(path), "feature set 0-old", "retrain")
 
 
@@ -105,7 +105,7 @@ def test_changed_feature_names_are_refused(model_file, tmp_path):
     path = _copy(model_file, tmp_path)
     _edit_payload(path, lambda p: p["metadata"].update(feature_names=list(FEATURE_NAMES)[:-1]))
     with pytest.raises(ModelError, match="feature set"):
-        load_model(path)
+        load_model(path, trusted=True)
 
 
 def test_code_with_a_new_feature_set_refuses_an_old_model(model_file, monkeypatch):
@@ -119,7 +119,7 @@ def test_other_sklearn_minor_version_is_refused(model_file, tmp_path):
     path = _copy(model_file, tmp_path)
     _edit_payload(path, lambda p: p["metadata"].update(sklearn_version="0.24.2"))
     with pytest.raises(ModelError) as info:
-        load_model(path)
+        load_model(path, trusted=True)
     _assert_one_sentence(str(info.value), str(path), "scikit-learn 0.24.2", sklearn.__version__)
 
 
@@ -127,7 +127,7 @@ def test_other_sklearn_patch_version_is_accepted(model_file, tmp_path):
     path = _copy(model_file, tmp_path)
     major, minor = sklearn.__version__.split(".")[:2]
     _edit_payload(path, lambda p: p["metadata"].update(sklearn_version=f"{major}.{minor}.99"))
-    assert load_model(path).metadata_["sklearn_version"] == f"{major}.{minor}.99"
+    assert load_model(path, trusted=True).metadata_["sklearn_version"] == f"{major}.{minor}.99"
 
 
 def test_truncated_file_raises_model_error(model_file, tmp_path):
@@ -135,7 +135,7 @@ def test_truncated_file_raises_model_error(model_file, tmp_path):
     data = model_file.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ModelError) as info:
-        load_model(path)
+        load_model(path, trusted=True)
     _assert_one_sentence(str(info.value), str(path))
 
 
@@ -144,7 +144,7 @@ def test_garbage_file_raises_model_error(tmp_path, content):
     path = tmp_path / "garbage.joblib"
     path.write_bytes(content)
     with pytest.raises(ModelError) as info:
-        load_model(path)
+        load_model(path, trusted=True)
     _assert_one_sentence(str(info.value), str(path))
 
 
@@ -152,21 +152,21 @@ def test_joblib_file_of_something_else_raises_model_error(tmp_path):
     path = tmp_path / "list.joblib"
     joblib.dump([1, 2, 3], path)
     with pytest.raises(ModelError, match="not a boilerplate model file"):
-        load_model(path)
+        load_model(path, trusted=True)
 
 
 def test_other_format_version_raises_model_error(model_file, tmp_path):
     path = _copy(model_file, tmp_path)
     _edit_payload(path, lambda p: p.update(format_version=99))
     with pytest.raises(ModelError, match="format 99"):
-        load_model(path)
+        load_model(path, trusted=True)
 
 
 def test_corrupt_estimator_bytes_raise_model_error(model_file, tmp_path):
     path = _copy(model_file, tmp_path)
     _edit_payload(path, lambda p: p.update(estimator=p["estimator"][:100]))
     with pytest.raises(ModelError, match="cannot be loaded"):
-        load_model(path)
+        load_model(path, trusted=True)
 
 
 @pytest.mark.parametrize("damage", ["drop", "none"])
@@ -177,9 +177,9 @@ def test_payload_without_metadata_raises_model_error(model_file, tmp_path, damag
     else:
         _edit_payload(path, lambda p: p.update(metadata=None))
     with pytest.raises(ModelError):
-        load_model(path)
+        load_model(path, trusted=True)
 
 
-def test_missing_file_raises_model_error(tmp_path):
+def test_missing_file_raises_model_error(tmp_path):  # even a trusted one
     with pytest.raises(ModelError, match="no model file"):
         load_model(tmp_path / "absent.joblib")
