@@ -67,7 +67,16 @@ def cmd_clean(args) -> int:
 def _load(args):
     from training.pages import load_pages
 
-    pages = load_pages(args.data, kind=args.kind, progress=not args.quiet, limit=args.limit)
+    skipped = []
+
+    def skip(error):  # --skip-bad: report each bad page on stderr and go on
+        skipped.append(error)
+        print(f"boilerplate {args.command}: skipped: {error}", file=sys.stderr)
+
+    pages = load_pages(args.data, kind=args.kind, progress=not args.quiet, limit=args.limit,
+                       on_error=skip if args.skip_bad else None)
+    if skipped:
+        print(f"boilerplate {args.command}: skipped {len(skipped)} bad pages, read {len(pages)}", file=sys.stderr)
     if len(pages) == 0:
         raise CliError("no labelled pages found in " + ", ".join(args.data))
     return pages
@@ -264,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="for WCXB folders: use the HTML, the page rendered to plain text, or both")
         p.add_argument("--limit", type=int, help="read at most this many pages from each WCXB folder")
         p.add_argument("--quiet", action="store_true", help="no progress output")
+        p.add_argument("--skip-bad", action="store_true",
+                       help="report malformed pages (file and line) on stderr and go on without them")
 
     p = sub.add_parser("train", help="train a model on labelled pages")
     data_args(p, "both")

@@ -23,12 +23,17 @@ Formats (documented in the README):
 
 * **A WCXB directory** (``ground-truth/`` and ``html/`` inside, or a ``dev/`` holding them):
   labelled on the fly from its gold main texts.
+
+A malformed page (bad JSON, an unknown label, a page with neither blocks nor a gold text, bytes
+that are not UTF-8, a binary file) raises ``DataError`` naming the file and line; with
+``load_pages(..., on_error=report)`` it is reported and skipped instead (``--skip-bad``).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from features.blocks import COLUMNS, MARKUP_COLUMNS, blocks_frame, blocks_from_text
-from features.decode import to_text
+from features.decode import PageError, check_page, to_text
 from features.html_blocks import blocks_from_html
 from model.estimator import BOILERPLATE, CONTENT
 
@@ -121,8 +126,19 @@ def domain_of(url) -> str | None:
 
 # -- JSONL ------------------------------------------------------------------------------------
 
-def _open_text(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
+def _numbered_lines(path: Path):
+    """``(line number, bytes)`` of each line; a damaged gzip stream raises ``DataError``."""
+    lineno = 0
+    with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as handle:
+        while True:
+            try:
+                raw = handle.readline()
+            except (EOFError, OSError, zlib.error) as exc:
+                raise DataError(f"{path}:{lineno + 1}: the file is damaged or cut short here ({exc})") from None
+            if not raw:
+                return
+            lineno += 1
+            yield lineno, raw
 
 
 _FLAG_COLUMNS = ("gap_before", "in_list", "in_table", "in_pre")
@@ -163,39 +179,70 @@ def _blocks_from_records(records, where: str) -> pd.DataFrame:
     return table
 
 
-def read_jsonl(path: Path) -> list[tuple[dict, pd.DataFrame]]:
-    """Pages of a JSONL file: labelled pages as they are, gold pages labelled by alignment."""
+def read_jsonl(path: Path, on_error=None) -> list[tuple[dict, pd.DataFrame]]:
+    """Pages of a JSONL file: labelled pages as they are, gold pages labelled by alignment.
+
+    A malformed line raises ``DataError``; with ``on_error`` the error is passed to it and the
+    line skipped instead (a damaged gzip stream ends the file where it breaks)."""
+    items = []
+    try:
+        for lineno, raw in _numbered_lines(path):
+            try:
+                item = _jsonl_page(path, lineno, raw)
+            except DataError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+                continue
+            if item is not None:
+                items.append(item)
+    except DataError as exc:
+        if on_error is None:
+            raise
+        on_error(exc)
+    return items
+
+
+def _jsonl_page(path: Path, lineno: int, raw: bytes) -> tuple[dict, pd.DataFrame] | None:
+    """The page on one JSONL line (None for a blank line)."""
     from .gold import label_gold_page
 
-    items = []
-    with _open_text(path) as handle:
-        for lineno, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{where}: not valid JSON ({exc.msg})") from None
-            if not isinstance(record, dict):
-                raise DataError(f"{where}: each line must be a JSON object describing one page")
-            meta = {key: record.get(key) for key in PAGE_COLUMNS if key != "source"}
-            meta["id"] = meta["id"] or f"{path.name}:{lineno}"
-            if "blocks" in record:
-                table = _blocks_from_records(record["blocks"], where)
-                meta["kind"] = meta["kind"] or ("html" if (table["tag"] != "").any() else "text")
-                items.append((meta, table))
-            elif "main_content" in record and ("html" in record or "text" in record):
-                kind = record.get("kind") or ("html" if "html" in record else "text")
-                document = record.get("html") if "html" in record else record.get("text")
-                if not isinstance(document, str) or not isinstance(record["main_content"], str):
-                    raise DataError(f"{where}: 'html'/'text' and 'main_content' must be strings")
-                meta.update(kind=kind, gold=record["main_content"])
-                items.append((meta, label_gold_page(document, record["main_content"], kind)))
-            else:
-                raise DataError(f"{where}: a page needs 'blocks' (labelled) or 'html'/'text' with "
-                                "'main_content' (gold text)")
-    return items
+    where = f"{path}:{lineno}"
+    try:
+        line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{where}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                        "JSONL files must be UTF-8") from None
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{where}: not valid JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise DataError(f"{where}: each line must be a JSON object describing one page")
+    meta = {key: record.get(key) for key in PAGE_COLUMNS if key != "source"}
+    meta["id"] = meta["id"] or f"{path.name}:{lineno}"
+    if "blocks" in record:
+        table = _blocks_from_records(record["blocks"], where)
+        if table.empty and not isinstance(record.get("gold"), str):
+            raise DataError(f"{where}: the page has no blocks and no gold text, so it can be neither "
+                            "trained on nor scored")
+        meta["kind"] = meta["kind"] or ("html" if (table["tag"] != "").any() else "text")
+        return meta, table
+    if "main_content" in record and ("html" in record or "text" in record):
+        kind = record.get("kind") or ("html" if "html" in record else "text")
+        document = record.get("html") if "html" in record else record.get("text")
+        if not isinstance(document, str) or not isinstance(record["main_content"], str):
+            raise DataError(f"{where}: 'html'/'text' and 'main_content' must be strings")
+        meta.update(kind=kind, gold=record["main_content"])
+        try:
+            check_page(document)
+            return meta, label_gold_page(document, record["main_content"], kind)
+        except PageError as exc:
+            raise DataError(f"{where}: {exc}") from None
+    raise DataError(f"{where}: a page needs 'blocks' (labelled) or 'html'/'text' with "
+                    "'main_content' (gold text)")
 
 
 def page_record(meta: dict, table: pd.DataFrame) -> dict:
@@ -239,11 +286,20 @@ def write_jsonl(pageset: PageSet, path: Path) -> None:
 
 # -- hand-labelled files ---------------------------------------------------------------------
 
+def _read_page_file(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        check_page(data)
+    except PageError as exc:
+        raise DataError(f"{path}:1: {exc}") from None
+    return to_text(data)
+
+
 def read_hand_text(path: Path) -> tuple[dict, pd.DataFrame]:
     """A page written by hand: ``+ line`` content, ``- line`` boilerplate, ``# key: value``."""
     meta = {"id": path.stem, "kind": "text"}
     lines, labels, numbers = [], [], []
-    text = to_text(path.read_bytes())
+    text = _read_page_file(path)
     for lineno, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
         if not line.strip():
             lines.append("")
@@ -262,7 +318,10 @@ def read_hand_text(path: Path) -> tuple[dict, pd.DataFrame]:
         numbers.append(lineno)
     if not labels:
         raise DataError(f"{path}:1: no labelled lines ('+ text' or '- text') in this file")
-    table = blocks_from_text("\n".join(lines))
+    try:
+        table = blocks_from_text("\n".join(lines))
+    except PageError as exc:
+        raise DataError(f"{path}:1: {exc}") from None
     table["line"] = numbers
     table["label"] = labels
     return meta, table
@@ -270,7 +329,10 @@ def read_hand_text(path: Path) -> tuple[dict, pd.DataFrame]:
 
 def read_hand_html(path: Path) -> tuple[dict, pd.DataFrame]:
     """An HTML page whose elements carry ``data-label="content"`` / ``"boilerplate"``."""
-    table = blocks_from_html(to_text(path.read_bytes()), with_labels=True)
+    try:
+        table = blocks_from_html(_read_page_file(path), with_labels=True)
+    except PageError as exc:
+        raise DataError(f"{path}:1: {exc}") from None
     if table.empty:
         raise DataError(f"{path}:1: no text blocks in this HTML page")
     bad = ~table["label"].isin([CONTENT, BOILERPLATE])
@@ -292,11 +354,14 @@ def is_wcxb_dir(path: Path) -> Path | None:
     return None
 
 
-def load_pages(paths, kind: str = "html", progress: bool = False, limit: int | None = None) -> PageSet:
+def load_pages(paths, kind: str = "html", progress: bool = False, limit: int | None = None,
+               on_error=None) -> PageSet:
     """Read labelled pages from files and folders (see the module docstring for formats).
 
     ``kind`` matters only for WCXB folders: ``html``, ``text`` (pages rendered to plain text) or
     ``both`` (each page twice).  ``limit`` caps the pages read from each WCXB folder.
+    ``on_error``: called with the ``DataError`` of each malformed page, which is then skipped;
+    by default the first one is raised.  A missing path or an unknown format always raises.
     """
     from .gold import read_wcxb
 
@@ -318,8 +383,12 @@ def load_pages(paths, kind: str = "html", progress: bool = False, limit: int | N
             reader = _reader(file)
             if reader is None:
                 raise DataError(f"{file}: unknown labelled-page format; use .jsonl, .jsonl.gz, .txt or .html")
-            result = reader(file)
-            items.extend(result if isinstance(result, list) else [result])
+            try:
+                items.extend(read_jsonl(file, on_error) if reader is read_jsonl else [reader(file)])
+            except DataError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
     return PageSet.from_pages(items)
 
 
