@@ -210,6 +210,10 @@ def decode_bytes(data: bytes) -> str:
             encoding = codecs.lookup(match.group(1).decode("ascii")).name
         except (LookupError, UnicodeError):
             encoding = None
+        if encoding and encoding.startswith(("utf-16", "utf-32")):
+            encoding = "utf-8"  # no BOM and no NULs: not UTF-16 whatever it says (browsers read UTF-8)
+        if encoding == "utf-7":
+            encoding = None  # browsers never decode UTF-7: it can smuggle markup past filters
         if encoding == "utf-8":  # declared UTF-8 but not UTF-8: a few broken bytes, or a wrong label
             per_broken = 1
         elif encoding:

@@ -116,3 +116,15 @@ def test_control_characters_and_nul_bytes_do_not_break_html_parsing():
     page = "<html><body><p>before\x00\x01\x0b after</p><p>next\ufffe one</p></body></html>"
     table, _ = parse_document(page)
     assert table["text"].tolist() == ["before after", "next one"]
+
+
+@pytest.mark.parametrize("label", ["utf-16", "UTF-16LE", "utf-32"])
+def test_a_utf16_label_on_a_page_without_nuls_is_read_like_browsers_do(label):
+    page = f'<meta charset="{label}"><p>Café menu</p>'
+    assert decode_bytes(page.encode("cp1252")) == page
+    assert decode_bytes(page.encode("utf-8")) == page
+
+
+def test_utf7_is_never_decoded():
+    page = b'<meta charset="utf-7"><p>a+ADw-script+AD4- caf\xe9</p>'
+    assert decode_bytes(page) == '<meta charset="utf-7"><p>a+ADw-script+AD4- café</p>'
