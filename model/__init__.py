@@ -7,8 +7,9 @@
 
 from .estimator import BOILERPLATE, CONTENT, BoilerplateClassifier, join_blocks
 from .persistence import DEFAULT_MODEL, ModelError, load_model, read_metadata, save_model
+from features.decode import Limits, PageError  # page limits; the error for a refused page
 
 __all__ = [
     "BOILERPLATE", "CONTENT", "DEFAULT_MODEL", "BoilerplateClassifier", "ModelError", "join_blocks",
-    "load_model", "read_metadata", "save_model",
+    "load_model", "read_metadata", "save_model", "Limits", "PageError",
 ]
