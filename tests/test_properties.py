@@ -1,0 +1,139 @@
+"""Property-based tests (hypothesis): arbitrary text, bytes and HTML-ish strings never break cleaning.
+
+The normal suite runs a few dozen examples per property.  For a long fuzzing session, select the
+``fuzz`` profile and say how many examples per property::
+
+    HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=20000 python -m pytest tests/test_properties.py \\
+        --hypothesis-show-statistics -p no:cacheprovider
+
+Refusing a page is allowed only where the documented rules say so: ``PageError`` for binary
+data (for bytes: a known magic number or a high share of control bytes; for a str: over 30%
+control or undecodable characters in the first 4 KB, checked here against an independent count).
+The examples are far below the size and block limits.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from features import parse_document
+from features.decode import PageError, decode_bytes
+
+settings.register_profile("suite", max_examples=40, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20000")), deadline=None,
+                          suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+
+CONTROLS = {chr(c) for c in range(32)} - set("\t\n\x0b\x0c\r\x1b")
+
+
+def binary_share(text: str) -> float:
+    """Share of control and replacement characters in the first 4,096 (the documented rule)."""
+    head = text[:4096]
+    return sum(ch in CONTROLS or ch == "\ufffd" for ch in head) / len(head) if head else 0.0
+
+
+# -- strategies -----------------------------------------------------------------------------
+
+TAGS = ("html head body div p span a br li ul ol table tr td th h1 h2 h3 pre code nav header footer aside "
+        "article main form section script style template noscript iframe svg math select option textarea "
+        "frameset frame noframes title meta img b i em strong blockquote dl dt dd hr x-custom p:q").split()
+ATTRS = ("class", "id", "style", "hidden", "role", "data-label", "href", "dir", "lang")
+ENTITIES = ("&amp;", "&lt;", "&gt;", "&nbsp;", "&#0;", "&#xD800;", "&#x1F600;", "&#99999999;", "&bogus;", "&", "&#")
+JUNK = ("<", ">", "</", "<!--", "-->", "<![CDATA[", "]]>", "<!DOCTYPE html>", "<?xml version='1.0'?>",
+        "<meta charset='iso-8859-1'>", "\x00", "\ufeff", "\r", "\r\n", "\u2028", "\ufffd")
+
+words = st.text(st.characters(codec="utf-8"), max_size=30)
+attribute = st.tuples(st.sampled_from(ATTRS), words).map(
+    lambda kv: f' {kv[0]}="{kv[1]}"' if kv[1] else f" {kv[0]}")
+leaf = st.one_of(words, st.sampled_from(ENTITIES), st.sampled_from(JUNK),
+                 st.sampled_from(TAGS).map(lambda t: f"</{t}>"))
+
+
+def _element(children):
+    return st.tuples(st.sampled_from(TAGS), st.lists(attribute, max_size=3), children, st.booleans()).map(
+        lambda e: f"<{e[0]}{''.join(e[1])}>{e[2]}" + (f"</{e[0]}>" if e[3] else ""))
+
+
+fragment = st.recursive(leaf, lambda inner: st.one_of(_element(inner), st.lists(inner, max_size=6).map("".join)),
+                        max_leaves=60)
+html_ish = st.lists(fragment, max_size=8).map("".join)
+lines = st.lists(st.text(st.characters(blacklist_characters="\r\n"), max_size=40), max_size=30)
+
+
+# -- properties -----------------------------------------------------------------------------
+
+def _clean_or_refuse(model, document, **kwargs):
+    """``model.clean(document)``, or None when it is refused, which must be for binary data."""
+    try:
+        return model.clean(document, **kwargs)
+    except PageError as exc:
+        assert "not text or HTML" in str(exc), str(exc)
+        if isinstance(document, str):
+            assert binary_share(document) > 0.3, (str(exc), document[:80])
+        return None
+
+
+@given(st.text())
+def test_arbitrary_text_is_cleaned_unless_it_is_binary(trained_model, text):
+    out = _clean_or_refuse(trained_model, text)
+    if binary_share(text) <= 0.3:
+        assert isinstance(out, str)
+
+
+@given(html_ish)
+def test_arbitrary_html_ish_strings_are_cleaned(trained_model, page):
+    out = _clean_or_refuse(trained_model, page)
+    if binary_share(page) <= 0.3:
+        assert isinstance(out, str)
+
+
+@given(html_ish, st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-32", "cp1252", "latin-1", "shift_jis"]))
+def test_html_ish_bytes_in_any_encoding_are_cleaned_or_refused_as_binary(trained_model, page, encoding):
+    out = _clean_or_refuse(trained_model, page.encode(encoding, errors="replace"))
+    assert out is None or isinstance(out, str)
+
+
+@given(st.binary(max_size=3000))
+def test_arbitrary_bytes_decode_and_are_cleaned_or_refused_as_binary(trained_model, data):
+    assert isinstance(decode_bytes(data), str)
+    out = _clean_or_refuse(trained_model, data)
+    assert out is None or isinstance(out, str)
+
+
+@given(lines, st.sampled_from(["\n", "\r\n", "\n\n"]), st.floats(0.0, 1.0))
+def test_plain_text_output_lines_are_input_lines_in_order(trained_model, page_lines, newline, threshold):
+    text = newline.join(page_lines)
+    if binary_share(text) > 0.3:
+        return
+    out = trained_model.clean(text, kind="text", threshold=threshold)
+    inputs = [line for line in page_lines if line.strip()]
+    outputs = [line for line in out.split("\n") if line]
+    position = 0  # a subsequence: each output line is the next matching input line
+    for line in outputs:
+        while position < len(inputs) and inputs[position] != line:
+            position += 1
+        assert position < len(inputs), (line, inputs)
+        position += 1
+    if threshold == 0.0:
+        assert outputs == inputs
+
+
+@given(st.one_of(st.text(), html_ish), st.sampled_from(["auto", "text", "html"]))
+def test_classify_has_one_row_per_block_and_probabilities_in_0_1(trained_model, document, kind):
+    if binary_share(document) > 0.3:
+        return
+    blocks, resolved = parse_document(document, kind)
+    table = trained_model.classify(document, kind=kind)
+    assert len(table) == len(blocks)
+    assert table["text"].tolist() == blocks["text"].tolist()
+    assert table["block"].tolist() == list(range(len(table)))
+    proba = table["proba"].to_numpy()
+    assert np.isfinite(proba).all() and ((proba >= 0) & (proba <= 1)).all()
+    assert ((proba >= trained_model.threshold) == (table["label"] == "content").to_numpy()).all()
+    assert set(table["kind"]) <= {resolved}
