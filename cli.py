@@ -149,6 +149,15 @@ def cmd_evaluate(args) -> int:
         entry = {"report": rep}
         if args.plot:
             entry["curve"] = threshold_curve(subset, scorer, p)
+        if args.importance and not args.cv:
+            from training.importance import permutation_importance
+
+            block_mask = block_kind == kind
+            table = permutation_importance(clf, features[block_mask], scorer, threshold, progress=not args.quiet)
+            print(f"permutation importance on {kind} input (drop of mean page word F1 when the feature is shuffled):")
+            for row in table.head(args.importance).itertuples(index=False):
+                print(f"  {row.feature:<32}{row.f1_drop:+.4f}")
+            entry["importance"] = table
         if args.compare:
             from training.evaluate import page_scores
 
@@ -192,6 +201,22 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+# -- explain ----------------------------------------------------------------------------------
+
+def cmd_explain(args) -> int:
+    from model import load_model
+    from model.explain import explain, report_html
+
+    page = _read_page(args.page)
+    clf = load_model(args.model, trusted=args.trust_model)
+    table, reasons = explain(clf, page, kind=args.format, threshold=args.threshold)
+    threshold = clf.threshold if args.threshold is None else args.threshold
+    Path(args.out).write_text(report_html(table, reasons, f"boilerplate explain: {args.page}", threshold),
+                              encoding="utf-8")
+    print(f"{len(table)} blocks explained in {args.out}")
+    return 0
+
+
 # -- label ------------------------------------------------------------------------------------
 
 def cmd_label(args) -> int:
@@ -217,7 +242,8 @@ def cmd_clean_corpus(args) -> int:
 
     options = Options(field=args.field, kind=args.format, out_field=args.out_field, with_labels=args.with_labels,
                       drop_empty=args.drop_empty, threshold=args.threshold, model_path=args.model,
-                      url_field=args.url_field, site_share=args.site_share, site_min_pages=args.site_min_pages)
+                      url_field=args.url_field, site_share=args.site_share, site_min_pages=args.site_min_pages,
+                      trust_model=args.trust_model)
     try:
         summary = clean_corpus(args.inputs, args.out, options, jobs=args.jobs, batch_size=args.batch_size,
                                site_mode=args.site_lines, progress=not args.quiet)
@@ -297,10 +323,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="validation: only the pages the model held out when it was trained")
     p.add_argument("--cv", type=int, help="K-fold cross-validation by domain with the model's settings")
     p.add_argument("--threshold", type=_probability, help="override the model's threshold")
-    p.add_argument("--compare", help="comma-separated: trafilatura, justext, keep-all")
+    p.add_argument("--compare", help="comma-separated: trafilatura, justext (HTML pages); keep-all, c4-rules, "
+                                     "justext-lines (any page, line by line)")
+    p.add_argument("--importance", type=int, metavar="N",
+                   help="print the N features whose shuffling costs most page word F1 (not with --cv; "
+                        "use pages the model did not see, e.g. --split validation)")
     p.add_argument("--json", help="write the figures to this JSON file")
     p.add_argument("--plot", help="write a precision-recall and per-type F1 figure to this PNG file")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("explain", help="write an HTML report: blocks shaded by probability, reasons on hover")
+    p.add_argument("page", help="file path, or - for standard input")
+    p.add_argument("--out", required=True, help="HTML file to write")
+    p.add_argument("--format", choices=("auto", "text", "html"), default="auto", help="input kind")
+    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
+    p.add_argument("--model", help="model file (default: the bundled model)")
+    p.add_argument("--trust-model", action="store_true",
+                   help="load --model even if it is not the bundled model or one saved under your account "
+                        "(loading a model file runs code stored in it)")
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("label", help="label pages that have a gold main text, write labelled JSONL")
     data_args(p)
@@ -317,6 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drop-empty", action="store_true", help="leave out pages with nothing left")
     p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
     p.add_argument("--model", help="model file (default: the bundled model)")
+    p.add_argument("--trust-model", action="store_true",
+                   help="load --model even if it is not the bundled model or one saved under your account "
+                        "(loading a model file runs code stored in it)")
     p.add_argument("--jobs", type=int, help="worker processes (default: every core)")
     p.add_argument("--batch-size", type=int, default=64, help="pages per batch sent to a worker (default 64)")
     p.add_argument("--site-lines", action="store_true",

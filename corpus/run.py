@@ -39,6 +39,7 @@ class Options:
     drop_empty: bool = False
     threshold: float | None = None
     model_path: str | None = None
+    trust_model: bool = False  # load model_path even if it is not on the user's trust list
     url_field: str = "url"
     site_counts: str | None = None  # path of a saved SiteLineCounter: drop site template lines
     site_share: float = 0.5
@@ -77,7 +78,7 @@ def _init_worker(options: Options) -> None:
     from model import load_model
 
     threadpool_limits(1)
-    _WORKER["model"] = load_model(options.model_path)
+    _WORKER["model"] = load_model(options.model_path, trusted=options.trust_model)
     _WORKER["options"] = options
     _WORKER["sites"] = SiteLineCounter.load(options.site_counts) if options.site_counts else None
 

@@ -16,11 +16,11 @@ import pandas as pd
 
 from . import context, groups, markup, structure, text_shape
 from .blocks import COLUMNS as BLOCK_COLUMNS, blocks_from_text, empty_blocks, parse_document
-from .decode import looks_like_html, to_text
+from .decode import Limits, PageError, looks_like_html, to_text
 from .html_blocks import blocks_from_html
 from .pages import PageIndex
 
-FEATURE_SET_VERSION = "3"
+FEATURE_SET_VERSION = "4"
 FAMILIES = {
     "text": text_shape.FEATURES,
     "markup": markup.FEATURES,
@@ -31,7 +31,7 @@ FAMILIES = {
 FEATURE_NAMES = tuple(name for family in FAMILIES.values() for name in family)
 
 __all__ = [
-    "BLOCK_COLUMNS", "FEATURE_NAMES", "FEATURE_SET_VERSION", "PageIndex", "blocks_from_html",
+    "BLOCK_COLUMNS", "FEATURE_NAMES", "FEATURE_SET_VERSION", "Limits", "PageError", "PageIndex", "blocks_from_html",
     "blocks_from_text", "compute_features", "describe_features", "empty_blocks", "looks_like_html",
     "parse_document", "to_text",
 ]

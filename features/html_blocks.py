@@ -140,8 +140,7 @@ class _Segmenter:
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        self.cols = {name: [] for name in ("text", "gap_before", "link_chars", "n_links", "line", "label")
-                     + _EVIDENCE}
+        self.rows: list[tuple] = []  # (text, gap_before, link_chars, n_links, line, frame) per block
         self.parts: list[str] = []
         self.link_chars = 0
         self.n_links = 0
@@ -169,29 +168,38 @@ class _Segmenter:
         if frame is not None:
             text = " ".join("".join(self.parts).split())
             if text:
-                cols = self.cols
-                if len(cols["text"]) == self.limits.max_blocks:
+                rows = self.rows
+                if len(rows) == self.limits.max_blocks:
                     raise too_many_blocks(self.limits)
                 list_id = frame[LIST_ID]
-                cols["gap_before"].append(bool(cols["text"]) and not (
-                    list_id is not None and list_id == self.last_list))
-                cols["text"].append(text)
-                for name, at in zip(_EVIDENCE, _EVIDENCE_AT):
-                    cols[name].append(frame[at])
-                cols["link_chars"].append(min(self.link_chars, len(text)))
-                cols["n_links"].append(self.n_links)
-                cols["line"].append(self.line)
-                cols["label"].append(frame[LABEL])
+                gap = bool(rows) and not (list_id is not None and list_id == self.last_list)
+                rows.append((text, gap, min(self.link_chars, len(text)), self.n_links, self.line, frame))
                 self.last_list = list_id
         self.parts = []
         self.link_chars = 0
         self.n_links = 0
         self.frame = None
 
+    def columns(self) -> dict:
+        """The blocks so far as columns of a block table (plus ``label``)."""
+        texts, gaps, link_chars, n_links, lines, frames = zip(*self.rows) if self.rows else ((),) * 6
+        cols = {"text": texts, "gap_before": gaps, "link_chars": link_chars, "n_links": n_links, "line": lines,
+                "label": [f[LABEL] for f in frames], "indent": [0] * len(texts)}
+        for name, at in zip(_EVIDENCE, _EVIDENCE_AT):
+            cols[name] = [f[at] for f in frames]
+        return cols
+
+
+_PLAIN_INLINE_CHANGES = frozenset(("code", "noscript"))  # inline tags that change evidence by themselves
+
 
 def _child_frame(el, tag, parent, serial):
     """Evidence of ``el`` given its parent's frame."""
     attrib = el.attrib
+    if not attrib and tag not in BLOCK_TAGS and tag not in _PLAIN_INLINE_CHANGES:
+        # A bare inline element (most <span>, <em>, <a> without attributes...) changes nothing
+        # but its depth and line: a shortcut for the commonest case of the walk.
+        return parent[:LINE] + (el.sourceline, parent[LABEL], parent[DEPTH] + 1, parent[PATH])
     tokens = " ".join(filter(None, (attrib.get("class"), attrib.get("id")))).lower()
     mark = _LANDMARK_BIT.get(tag, 0)
     role = attrib.get("role")
@@ -240,11 +248,9 @@ def blocks_from_html(html: str, with_labels: bool = False, limits: Limits = DEFA
         if isinstance(top.tag, str):
             serial = _walk(top, seg, serial, limits.max_depth)
     seg.flush()
-    cols = seg.cols
-    n = len(cols["text"])
-    if n == 0:
+    if not seg.rows:
         return empty_blocks(with_labels)
-    cols["indent"] = [0] * n
+    cols = seg.columns()
     frame = blocks_frame(cols)
     if with_labels:
         frame["label"] = cols["label"]

@@ -1,8 +1,9 @@
 """The boilerplate classifier: a scikit-learn estimator over blocks, plus ``clean`` / ``classify``.
 
 ``X`` is a block table (``features.parse_document``), possibly of many pages stacked with a
-``page`` column, or a feature matrix already computed with ``features.compute_features``.
-``y`` holds ``"content"`` / ``"boilerplate"`` (or 1 / 0, or booleans) per block.
+``page`` column; ``prepare_blocks`` adds the feature columns to it once, so that training and
+cross-validation do not recompute them.  ``y`` holds ``"content"`` / ``"boilerplate"`` (or 1 / 0,
+or booleans) per block.
 
 Blocks are weighted by their word count (capped at ``weight_cap``) when fitting, because the
 metric users judge us by counts words, not blocks.
@@ -14,9 +15,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
 from features import FEATURE_NAMES, compute_features, parse_document
+from features.decode import Limits
+
+from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
 
 CONTENT, BOILERPLATE = "content", "boilerplate"
 LABELS = (BOILERPLATE, CONTENT)  # classes_, in predict_proba column order
@@ -67,8 +72,21 @@ def block_weights(features: pd.DataFrame, cap: float) -> np.ndarray:
     return np.clip(np.expm1(features["n_words_log"].to_numpy()), 1.0, cap)
 
 
+def prepare_blocks(blocks: pd.DataFrame) -> pd.DataFrame:
+    """The features of ``blocks`` with the ``text`` and ``page`` columns the model also reads.
+
+    Passing this instead of the block table to ``fit`` / ``predict_proba`` skips recomputing
+    the features (which depend on nothing learned)."""
+    features = compute_features(blocks)
+    return features.assign(text=blocks["text"].to_numpy(object), page=features.index.to_numpy())
+
+
 class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
-    """Labels blocks of web pages as content or boilerplate (gradient-boosted trees).
+    """Labels blocks of web pages as content or boilerplate.
+
+    Gradient-boosted trees over the block features (``features``) and, with ``lexical``, over
+    the out-of-fold probability of a linear model of the block's hashed word n-grams
+    (``model.lexical``) and its neighbourhood.
 
     Parameters
     ----------
@@ -76,11 +94,14 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization :
         passed to scikit-learn's ``HistGradientBoostingClassifier``.
     weight_cap : cap on a block's training weight (its word count).
-    random_state : seed of the tree model.
+    lexical : add the word n-gram model's probability as features.
+    lexical_folds : folds for its out-of-fold probabilities in training.
+    random_state : seed of the models.
     """
 
     def __init__(self, threshold=0.5, max_iter=300, learning_rate=0.1, max_leaf_nodes=63,
-                 min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, random_state=0):
+                 min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, lexical=True,
+                 lexical_folds=3, random_state=0):
         self.threshold = threshold
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -88,13 +109,19 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         self.min_samples_leaf = min_samples_leaf
         self.l2_regularization = l2_regularization
         self.weight_cap = weight_cap
+        self.lexical = lexical
+        self.lexical_folds = lexical_folds
         self.random_state = random_state
 
     # -- scikit-learn API -------------------------------------------------------------------
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit on blocks ``X`` (block table or feature matrix) with labels ``y``."""
-        features = self._features(X)
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Fit on blocks ``X`` (block table, or ``prepare_blocks`` of one) with labels ``y``.
+
+        ``groups`` (one value per block, e.g. the site) keeps a group's blocks in one fold of
+        the out-of-fold lexical probabilities; by default blocks are grouped by page.
+        """
+        features, texts = self._prepare(X)
         y = to_bool_labels(y)
         if len(y) != len(features):
             raise ValueError(f"X has {len(features)} blocks but y has {len(y)} labels")
@@ -103,24 +130,59 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         weight = block_weights(features, self.weight_cap)
         if sample_weight is not None:
             weight = weight * np.asarray(sample_weight, dtype=np.float64)
+        matrix = features.to_numpy()
+        self.lexical_ = None
+        if self.lexical:
+            lexical = LexicalModel(random_state=self.random_state)
+            hashed = lexical.transform(texts)
+            page = features.index.to_numpy()
+            groups = page if groups is None else np.asarray(groups)
+            oof = np.full(len(y), np.nan)
+            n_folds = min(self.lexical_folds, len(np.unique(groups)))
+            if n_folds >= 2:
+                for train, held in GroupKFold(n_splits=n_folds).split(hashed, groups=groups):
+                    if len(np.unique(y[train])) == 2:
+                        oof[held] = LexicalModel(random_state=self.random_state).fit(
+                            hashed[train], y[train], weight[train]).predict(hashed[held])
+            self.lexical_ = lexical.fit(hashed, y, weight)
+            n_words = np.expm1(features["n_words_log"].to_numpy())
+            matrix = np.hstack([matrix, lexical_features(oof, page, n_words)])
         self.trees_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
             early_stopping=False, random_state=self.random_state,
-        ).fit(_fit_matrix(features.to_numpy()), y, sample_weight=weight)
+        ).fit(_fit_matrix(matrix), y, sample_weight=weight)
         self.classes_ = np.array(LABELS)
-        self.feature_names_in_ = np.array(FEATURE_NAMES, dtype=object)
-        self.n_features_in_ = len(FEATURE_NAMES)
+        self.feature_names_in_ = np.array(self.model_features(), dtype=object)
+        self.n_features_in_ = len(self.feature_names_in_)
         return self
+
+    def model_features(self) -> list[str]:
+        """Names of the columns the tree model sees."""
+        return list(FEATURE_NAMES) + (list(LEXICAL_NAMES) if self.lexical else [])
 
     def predict_proba(self, X) -> np.ndarray:
         """Array (n_blocks, 2): probability of boilerplate, probability of content."""
-        check_is_fitted(self, "trees_")
-        features = self._features(X)
-        if len(features) == 0:
+        matrix = self.model_matrix(X)
+        if len(matrix) == 0:
             return np.zeros((0, 2))
-        p = _proba(self.trees_, features.to_numpy())
+        p = self.proba_from_matrix(matrix)
         return np.column_stack([1.0 - p, p])
+
+    def model_matrix(self, X) -> np.ndarray:
+        """The matrix the tree model sees for blocks ``X``: columns ``model_features()``."""
+        check_is_fitted(self, "trees_")
+        features, texts = self._prepare(X)
+        matrix = features.to_numpy()
+        if self.lexical_ is not None and len(matrix):
+            p = self.lexical_.predict(self.lexical_.transform(texts))
+            n_words = np.expm1(features["n_words_log"].to_numpy())
+            matrix = np.hstack([matrix, lexical_features(p, features.index.to_numpy(), n_words)])
+        return matrix
+
+    def proba_from_matrix(self, matrix: np.ndarray) -> np.ndarray:
+        """Probability of content for rows of a ``model_matrix``."""
+        return _proba(self.trees_, matrix)
 
     def predict(self, X) -> np.ndarray:
         """``"content"`` or ``"boilerplate"`` per block, at ``threshold``."""
@@ -128,25 +190,30 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
     # -- pages ------------------------------------------------------------------------------
 
-    def classify(self, document, kind: str = "auto", threshold: float | None = None) -> pd.DataFrame:
+    def classify(self, document, kind: str = "auto", threshold: float | None = None,
+                 limits: Limits | None = None) -> pd.DataFrame:
         """One row per block of ``document`` (str or bytes): its text, label and probability.
 
         Columns: ``block`` (0-based position), ``line`` (source line), ``text``, ``label``,
         ``proba`` (probability of content), ``gap_before`` (paragraph break before), ``kind``.
+        A page past ``limits`` (``features.decode.Limits``; default limits when None) raises
+        ``PageError``, as does binary data.
         """
-        return self.classify_many([document], kind, threshold)[0]
+        return self.classify_many([document], kind, threshold, limits)[0]
 
-    def clean(self, document, kind: str = "auto", threshold: float | None = None) -> str:
+    def clean(self, document, kind: str = "auto", threshold: float | None = None,
+              limits: Limits | None = None) -> str:
         """The main content of ``document``: kept blocks in page order, one per line, with a blank
         line wherever the page had a paragraph break between them."""
-        return self.clean_many([document], kind, threshold)[0]
+        return self.clean_many([document], kind, threshold, limits)[0]
 
-    def classify_many(self, documents, kind="auto", threshold: float | None = None) -> list[pd.DataFrame]:
+    def classify_many(self, documents, kind="auto", threshold: float | None = None,
+                      limits: Limits | None = None) -> list[pd.DataFrame]:
         """``classify`` for many documents at once: one feature pass and one model call for all.
 
         ``kind`` is one kind for all documents or a sequence with one kind per document.
         """
-        blocks, kinds, proba = self._label_many(documents, kind)
+        blocks, kinds, proba = self._label_many(documents, kind, limits)
         keep = proba >= (self.threshold if threshold is None else threshold)
         out = []
         for i, (start, end) in enumerate(_page_bounds(blocks["page"].to_numpy(), len(kinds))):
@@ -162,16 +229,17 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
             }))
         return out
 
-    def clean_many(self, documents, kind="auto", threshold: float | None = None) -> list[str]:
+    def clean_many(self, documents, kind="auto", threshold: float | None = None,
+                   limits: Limits | None = None) -> list[str]:
         """``clean`` for many documents at once: one feature pass and one model call for all."""
-        blocks, kinds, proba = self._label_many(documents, kind)
+        blocks, kinds, proba = self._label_many(documents, kind, limits)
         keep = proba >= (self.threshold if threshold is None else threshold)
         texts = blocks["text"].to_numpy(object)
         gaps = blocks["gap_before"].to_numpy(bool)
         return [_join(texts[a:b], gaps[a:b], keep[a:b])
                 for a, b in _page_bounds(blocks["page"].to_numpy(), len(kinds))]
 
-    def _label_many(self, documents, kind):
+    def _label_many(self, documents, kind, limits):
         """Parse every document, stack their blocks, and score them in one call."""
         if isinstance(documents, (str, bytes)):
             raise TypeError("documents must be a list of documents; use clean()/classify() for one")
@@ -181,7 +249,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"{len(documents)} documents but {len(kinds)} kinds")
         tables = []
         for i, (document, k) in enumerate(zip(documents, kinds)):
-            table, kinds[i] = parse_document(document, k)
+            table, kinds[i] = parse_document(document, k, limits=limits)
             tables.append(table.assign(page=i))
         blocks = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame({"page": [], "text": []})
         proba = self.predict_proba(blocks)[:, 1] if len(blocks) else np.zeros(0)
@@ -190,13 +258,15 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     # -- helpers ----------------------------------------------------------------------------
 
     @staticmethod
-    def _features(X) -> pd.DataFrame:
-        if isinstance(X, pd.DataFrame) and list(X.columns) == list(FEATURE_NAMES):
-            return X
-        if isinstance(X, pd.DataFrame) and "text" in X.columns:
-            return compute_features(X)
-        raise TypeError("X must be a block table (features.parse_document) or a feature matrix "
-                        "(features.compute_features)")
+    def _prepare(X) -> tuple[pd.DataFrame, list[str]]:
+        """(feature matrix indexed by page, block texts) of a block table or of its prepare_blocks."""
+        if not isinstance(X, pd.DataFrame) or "text" not in X.columns:
+            raise TypeError("X must be a block table (features.parse_document) or prepare_blocks() of one")
+        texts = [t if isinstance(t, str) else str(t) for t in X["text"].to_numpy(object)]
+        if set(FEATURE_NAMES) <= set(X.columns):
+            page = X["page"].to_numpy() if "page" in X.columns else np.zeros(len(X), np.int64)
+            return X[list(FEATURE_NAMES)].set_axis(pd.Index(page, name="page"), axis=0), texts
+        return compute_features(X), texts
 
 
 def _page_bounds(page: np.ndarray, n_pages: int):

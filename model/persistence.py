@@ -113,6 +113,7 @@ def build_metadata(estimator, training: dict | None = None, validation: dict | N
     return {
         "feature_set_version": FEATURE_SET_VERSION,
         "feature_names": list(FEATURE_NAMES),
+        "model_features": estimator.model_features() if hasattr(estimator, "model_features") else list(FEATURE_NAMES),
         "sklearn_version": sklearn.__version__,
         "python_version": platform.python_version(),
         "threshold": float(estimator.threshold),

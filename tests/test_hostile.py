@@ -291,9 +291,6 @@ def test_work_is_linear_in_the_page_size(name):
     assert t_large < 8 * t_small + 0.05, f"{name}: {t_small:.3f}s -> {t_large:.3f}s"
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="model/estimator.py does not pass limits through to parse_document yet: classify, clean, "
-                          "classify_many, clean_many and _label_many need a limits=None keyword (issue 6)")
 def test_clean_and_classify_take_limits(trained_model):
     page = "one\ntwo\nthree\n"
     with pytest.raises(PageError, match="more than 2 blocks"):

@@ -12,7 +12,7 @@ from sklearn.exceptions import NotFittedError
 
 from conftest import SENTENCES, raw_text, synthetic_html, synthetic_lines, synthetic_pageset
 from features import compute_features, parse_document
-from model import BOILERPLATE, CONTENT, BoilerplateClassifier, join_blocks
+from model import BOILERPLATE, CONTENT, BoilerplateClassifier, join_blocks, prepare_blocks
 
 CLASSIFY_COLUMNS = {"text", "label", "proba", "block", "line", "gap_before", "kind"}
 
@@ -51,17 +51,22 @@ def test_content_probability_is_high_for_prose_and_low_for_menus(trained_model, 
     assert proba[~labels].mean() < 0.2
 
 
-def test_feature_matrix_and_block_table_give_the_same_probabilities(trained_model, unseen_pages):
+def test_prepared_blocks_and_block_table_give_the_same_probabilities(trained_model, unseen_pages):
     blocks = unseen_pages.blocks
-    np.testing.assert_allclose(trained_model.predict_proba(compute_features(blocks)),
+    np.testing.assert_allclose(trained_model.predict_proba(prepare_blocks(blocks)),
                                trained_model.predict_proba(blocks))
+
+
+def test_a_bare_feature_matrix_is_refused_because_the_words_are_missing(trained_model, unseen_pages):
+    with pytest.raises(TypeError, match="block table"):
+        trained_model.predict_proba(compute_features(unseen_pages.blocks))
 
 
 def test_labels_may_be_strings_ints_or_booleans(train_pageset):
     blocks = train_pageset.blocks
     labels = blocks["label"].to_numpy()
     params = dict(max_iter=5, min_samples_leaf=5)
-    features = compute_features(blocks)
+    features = prepare_blocks(blocks)
     probas = [BoilerplateClassifier(**params).fit(features, y).predict_proba(features)
               for y in (labels, labels.astype(int), np.where(labels, CONTENT, BOILERPLATE))]
     np.testing.assert_allclose(probas[0], probas[1])
@@ -112,7 +117,7 @@ def test_threshold_param_moves_the_decision(trained_model, unseen_pages):
 def test_fit_is_deterministic(train_pageset):
     blocks = train_pageset.blocks
     labels = blocks["label"].to_numpy()
-    features = compute_features(blocks)
+    features = prepare_blocks(blocks)
     a = BoilerplateClassifier(max_iter=10, min_samples_leaf=5).fit(features, labels).predict_proba(features)
     b = BoilerplateClassifier(max_iter=10, min_samples_leaf=5).fit(features, labels).predict_proba(features)
     np.testing.assert_array_equal(a, b)

@@ -1,11 +1,19 @@
 """Other extractors and simple baselines, run on the same pages as the model.
 
 Extractors are optional extras (``pip install .[compare]``): ``trafilatura`` and ``justext``
-read the page's HTML; ``keep-all`` keeps every block and works for any page.
+read the page's HTML.  Line baselines work on the blocks of any page, and are what plain-text
+users compare with:
+
+* ``keep-all``: every block;
+* ``c4-rules``: the line rules of corpus builders (after C4, Raffel et al. 2020): keep lines that
+  end in terminal punctuation and have at least 3 words, drop lines that mention javascript,
+  lorem ipsum or cookies;
+* ``justext-lines``: jusText (English stoplist) classifying each line as a paragraph.
 """
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -30,9 +38,33 @@ def _justext(html: str) -> str:
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 
+_C4_TERMINAL = (".", "!", "?", '"', "”", "'", "’")
+_C4_BANNED = re.compile(r"javascript|lorem ipsum|cookie", re.I)
+
+
+def c4_keep(texts) -> np.ndarray:
+    """C4-style line rules: True for the lines they keep."""
+    return np.array([t.rstrip().endswith(_C4_TERMINAL) and len(t.split()) >= 3 and not _C4_BANNED.search(t)
+                     for t in texts], dtype=bool)
+
+
+def _justext_lines(texts) -> str:
+    import html
+
+    import justext
+
+    page = "<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in texts) + "</body></html>"
+    paragraphs = justext.justext(page.encode("utf-8"), justext.get_stoplist("English"))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
 HTML_EXTRACTORS = {"trafilatura": _trafilatura, "justext": _justext}
-BASELINES = ("keep-all",)
-CHOICES = tuple(HTML_EXTRACTORS) + BASELINES
+LINE_BASELINES = {
+    "keep-all": lambda texts: "\n".join(texts),
+    "c4-rules": lambda texts: "\n".join(t for t, k in zip(texts, c4_keep(texts)) if k),
+    "justext-lines": _justext_lines,
+}
+CHOICES = tuple(HTML_EXTRACTORS) + tuple(LINE_BASELINES)
 
 
 def read_source(path: str) -> str:
@@ -54,13 +86,14 @@ def compare(pageset: PageSet, names: list[str], golds: list[str] | None = None) 
         raise ValueError(f"unknown extractor(s) {', '.join(sorted(unknown))}; choose from {', '.join(CHOICES)}")
     golds = golds if golds is not None else pageset.gold_texts()
     results = {}
-    texts_by_page = pageset.blocks.groupby("page", sort=True)["text"].agg("\n".join)
+    texts_by_page = pageset.blocks.groupby("page", sort=True)["text"].agg(list)
     for name in names:
         rows, seconds = {}, 0.0
         for i, page in pageset.pages.iterrows():
-            if name == "keep-all":
+            if name in LINE_BASELINES:
+                texts = texts_by_page.get(i, [])
                 start = time.perf_counter()
-                predicted = texts_by_page.get(i, "")
+                predicted = LINE_BASELINES[name](texts) if texts else ""
             else:
                 if page["kind"] != "html" or not isinstance(page["source"], str):
                     continue
@@ -107,7 +140,7 @@ def format_comparison(model_scores: pd.DataFrame, others: dict[str, dict], model
     if model_seconds:
         speed.append(f"model {len(model_scores) / model_seconds:.1f} pages/s")
     for name, r in others.items():
-        if r["seconds"] > 0 and name != "keep-all":
+        if r["seconds"] > 0 and name in HTML_EXTRACTORS:
             speed.append(f"{name} {r['pages'] / r['seconds']:.1f} pages/s")
     if speed:
         lines.append("speed (one core, parse to text): " + ", ".join(speed))

@@ -58,6 +58,7 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
     log(f"{len(pageset)} pages, {len(pageset.blocks)} blocks, {pageset.pages['domain'].nunique()} domains")
     features = featurize(pageset, progress=progress)
     labels = pageset.blocks["label"].to_numpy()
+    domains = pageset.pages["domain"].to_numpy()[pageset.blocks["page"].to_numpy()]
     val_pages = domain_holdout(pageset, holdout, seed)
     validation = {}
     if val_pages.any():
@@ -65,7 +66,7 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
         val_blocks = _block_mask(pageset, val_pages)
         log(f"fitting on {int((~val_pages).sum())} pages, validating on {int(val_pages.sum())} pages "
             f"of unseen domains")
-        estimator.fit(features[train_blocks], labels[train_blocks])
+        estimator.fit(features[train_blocks], labels[train_blocks], groups=domains[train_blocks])
         val_set = pageset.subset(val_pages)
         proba = estimator.predict_proba(features[val_blocks])[:, 1]
         threshold, _ = best_threshold(scorer_for(val_set), proba)
@@ -78,7 +79,7 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
             validation["by_kind"][kind] = report(val_set.subset(kinds == kind), proba[block_kinds == kind], threshold)
     if refit or not val_pages.any():
         log(f"fitting on all {len(pageset)} pages" if refit else "fitting")
-        estimator.fit(features, labels)
+        estimator.fit(features, labels, groups=domains)
     training = pageset.summary()
     training["refit_on_all"] = bool(refit or not val_pages.any())
     return estimator, training, validation
@@ -89,10 +90,11 @@ def cross_validate(pageset: PageSet, estimator: BoilerplateClassifier, k: int = 
     """Out-of-fold content probability of every block, folds grouped by domain."""
     features = featurize(pageset, progress=progress) if features is None else features
     labels = pageset.blocks["label"].to_numpy()
+    domains = pageset.pages["domain"].to_numpy()[pageset.blocks["page"].to_numpy()]
     fold = domain_folds(pageset, k)[pageset.blocks["page"].to_numpy()]
     proba = np.zeros(len(labels))
     for i in range(k):
         log(f"fold {i + 1}/{k}: fitting on {int((fold != i).sum())} blocks")
-        model = clone(estimator).fit(features[fold != i], labels[fold != i])
+        model = clone(estimator).fit(features[fold != i], labels[fold != i], groups=domains[fold != i])
         proba[fold == i] = model.predict_proba(features[fold == i])[:, 1]
     return proba

@@ -1,0 +1,93 @@
+"""``boilerplate explain``: a page's blocks shaded by their content probability, with the label and
+the features that moved each block's probability most, shown on hover.
+
+A feature's effect on a block is measured by taking it away: the block is scored again with that
+feature missing (the trees send a missing value down the branch most training blocks took) and
+the change in probability is the feature's contribution.  All the perturbed copies of the page
+go through the model in one call.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from features import parse_document
+
+TOP = 6
+
+
+def explain(clf, document, kind: str = "auto", threshold: float | None = None) -> tuple[pd.DataFrame, list]:
+    """The page's ``classify`` table and, per block, its strongest features as
+    ``[(name, value, change in probability), ...]``."""
+    blocks, kind = parse_document(document, kind)
+    table = clf.classify(document, kind=kind, threshold=threshold)
+    if not len(blocks):
+        return table, []
+    matrix = clf.model_matrix(blocks)
+    names = clf.model_features()
+    n, m = matrix.shape
+    base = clf.proba_from_matrix(matrix)
+    perturbed = np.repeat(matrix[None, :, :], m, axis=0)
+    perturbed[np.arange(m), :, np.arange(m)] = np.nan
+    effect = base[None, :] - clf.proba_from_matrix(perturbed.reshape(m * n, m)).reshape(m, n)
+    reasons = []
+    for i in range(n):
+        order = np.argsort(-np.abs(effect[:, i]))[:TOP]
+        reasons.append([(names[j], float(matrix[i, j]), float(effect[j, i])) for j in order
+                        if abs(effect[j, i]) >= 0.005])
+    return table, reasons
+
+
+def _colour(p: float) -> str:
+    """Red for boilerplate through white to green for content."""
+    if p >= 0.5:
+        t = (p - 0.5) * 2
+        return f"rgb({int(255 - 120 * t)}, {int(255 - 25 * t)}, {int(255 - 120 * t)})"
+    t = (0.5 - p) * 2
+    return f"rgb(255, {int(255 - 110 * t)}, {int(255 - 110 * t)})"
+
+
+def report_html(table: pd.DataFrame, reasons: list, title: str, threshold: float) -> str:
+    """A self-contained HTML page of the explanation (no scripts: hover, or open ``#bN``, to see
+    block N's reasons)."""
+    rows = []
+    for i, (row, why) in enumerate(zip(table.itertuples(index=False), reasons or [[]] * len(table))):
+        items = "".join(f"<li><b>{html.escape(name)}</b> = {value:.3g} "
+                        f"<span class=\"{'up' if change > 0 else 'down'}\">{change:+.3f}</span></li>"
+                        for name, value, change in why) or "<li>no single feature moves it by 0.005</li>"
+        gap = " gap" if row.gap_before else ""
+        rows.append(
+            f'<div class="block {row.label}{gap}" id="b{i}" style="background:{_colour(row.proba)}">'
+            f'<a class="p" href="#b{i}">{row.proba:.2f}</a><span class="lab">{row.label[0].upper()}</span>'
+            f'{html.escape(row.text)}<div class="why"><b>{row.label}</b>, p(content) = {row.proba:.3f}. '
+            f"Strongest features (value, effect on p when the feature is taken away):<ul>{items}</ul></div></div>")
+    kept = int((table["label"] == "content").sum()) if len(table) else 0
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>
+body {{ font: 15px/1.45 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }}
+.block {{ position: relative; padding: .25rem .5rem; margin: 1px 0; border-radius: 3px; white-space: pre-wrap; }}
+.block.gap {{ margin-top: .6rem; }}
+.block.boilerplate {{ color: #555; }}
+.block:hover, .block:target {{ outline: 2px solid #333; }}
+.p {{ display: inline-block; width: 3rem; font: 12px monospace; color: #333; text-decoration: none; }}
+.lab {{ display: inline-block; width: 1.2rem; font: bold 12px monospace; }}
+.why {{ display: none; position: absolute; z-index: 2; left: 3rem; top: 100%; width: 34rem; padding: .5rem .8rem;
+        background: #fff; color: #222; border: 1px solid #888; border-radius: 4px; box-shadow: 0 2px 8px #0004;
+        font-size: 13px; white-space: normal; }}
+.why ul {{ margin: .3rem 0 0; padding-left: 1.2rem; }}
+.block:hover .why, .block:target .why {{ display: block; }}
+.up {{ color: #176b17; }} .down {{ color: #a11; }}
+.legend span {{ padding: .1rem .5rem; margin-right: .3rem; border-radius: 3px; }}
+</style></head><body>
+<h1>{html.escape(title)}</h1>
+<p>{len(table)} blocks, {kept} kept as content at threshold {threshold:.3f}. Hover a block (or click its
+probability) for its label and the features that moved it most.</p>
+<p class="legend"><span style="background:{_colour(0.0)}">boilerplate</span>
+<span style="background:{_colour(0.5)}">uncertain</span><span style="background:{_colour(1.0)}">content</span></p>
+{''.join(rows)}
+</body></html>
+"""

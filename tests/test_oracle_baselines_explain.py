@@ -1,0 +1,108 @@
+"""The oracle, the line baselines, permutation importance and the explain report."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from features import parse_document
+from model import prepare_blocks
+from model.explain import explain, report_html
+from training.compare import c4_keep, compare
+from training.evaluate import report, scorer_for
+from training.importance import permutation_importance
+from training.metrics import word_prf
+from training.oracle import oracle_selection
+from training.pages import PageSet
+
+
+def one_page(lines, labels, gold):
+    blocks, _ = parse_document("\n".join(lines), "text")
+    blocks["label"] = labels
+    return PageSet.from_pages([({"id": "p", "kind": "text", "gold": gold}, blocks)])
+
+
+def brute_force_best(texts, gold):
+    best = 0.0
+    for mask in range(1 << len(texts)):
+        kept = "\n".join(t for i, t in enumerate(texts) if mask >> i & 1)
+        best = max(best, word_prf(kept, gold)[2])
+    return best
+
+
+def test_oracle_reaches_the_best_selection_and_never_does_worse_than_the_labels():
+    texts = ["Home news sport", "The river rose by two metres in the night", "Read more about the river",
+             "Residents moved their cars to higher ground", "Share this", "Copyright river news"]
+    gold = "The river rose by two metres in the night. Residents moved their cars to higher ground. River news"
+    labels = [False, True, False, False, False, False]  # a poor labelling to start from
+    pages = one_page(texts, labels, gold)
+    scorer = scorer_for(pages)
+    keep = oracle_selection(scorer, np.array(labels))
+    oracle = scorer.score(keep)[2][0]
+    assert oracle >= scorer.score(np.array(labels))[2][0]
+    assert np.isclose(oracle, brute_force_best(texts, gold))
+
+
+def test_oracle_keeps_nothing_when_the_gold_is_empty():
+    pages = one_page(["menu", "footer"], [True, False], "")
+    scorer = scorer_for(pages)
+    assert not oracle_selection(scorer, np.array([True, False])).any()
+
+
+def test_report_carries_the_oracle_beside_the_labels_ceiling():
+    pages = one_page(["Home news sport", "The river rose by two metres in the night"], [False, True],
+                     "The river rose by two metres in the night")
+    rep = report(pages, np.array([0.1, 0.9]), 0.5)
+    assert rep["overall"]["oracle_word_f1"] >= rep["overall"]["ceiling_word_f1"] == 1.0
+
+
+def test_c4_rules_keep_sentences_and_drop_short_lines_and_notices():
+    lines = ["The festival returns to the harbour this summer.", "Home | News", "Read more",
+             "We use cookies to improve your experience.", "Enable JavaScript to view this page.",
+             "Lorem ipsum dolor sit amet.", "It was \"the best year yet,\" she said!"]
+    assert c4_keep(lines).tolist() == [True, False, False, False, False, False, True]
+
+
+def test_line_baselines_run_on_any_page():
+    pages = one_page(["Home news sport", "The river rose by two metres in the night."], [False, True],
+                     "The river rose by two metres in the night.")
+    results = compare(pages, ["keep-all", "c4-rules"])
+    assert results["c4-rules"]["scores"]["word_f1"].iloc[0] == 1.0
+    assert results["keep-all"]["scores"]["word_f1"].iloc[0] < 1.0
+
+
+def test_permutation_importance_lists_every_model_feature(trained_model, train_pageset):
+    small = train_pageset.subset(np.arange(len(train_pageset)) < 6)
+    table = permutation_importance(trained_model, prepare_blocks(small.blocks), scorer_for(small), 0.5)
+    assert sorted(table["feature"]) == sorted(trained_model.model_features())
+    assert table["f1_drop"].is_monotonic_decreasing
+    assert np.isfinite(table["f1_drop"]).all()
+
+
+def test_explain_gives_reasons_and_a_report_with_every_block(trained_model):
+    page = ("Home | News | Sport\n\nThe council met on Tuesday evening to discuss the new budget for the year.\n\n"
+            "Share this")
+    table, reasons = explain(trained_model, page, kind="text")
+    assert len(table) == len(reasons) == 3
+    for why in reasons:
+        for name, value, change in why:
+            assert name in trained_model.model_features() and abs(change) >= 0.005
+    html = report_html(table, reasons, "page <1>", 0.5)
+    assert html.count('class="block ') == 3 and 'id="b1"' in html
+    assert "page &lt;1&gt;" in html and "<script" not in html
+
+
+def test_explain_cli_writes_the_report(run_cli, model_file, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Menu\n\nA long sentence about the river that rose by two metres in the night.\n")
+    out = tmp_path / "report.html"
+    code, stdout, err = run_cli(["explain", page, "--out", out, "--model", model_file])
+    assert code == 0, err
+    assert "2 blocks explained" in stdout and out.read_text().count('class="block ') == 2
+
+
+def test_explain_of_an_empty_page_is_an_empty_report(trained_model):
+    table, reasons = explain(trained_model, "", kind="text")
+    assert len(table) == 0 and reasons == []
+    assert isinstance(report_html(table, reasons, "empty", 0.5), str)
+    assert pd.api.types.is_object_dtype(table["text"]) or len(table) == 0
