@@ -139,12 +139,13 @@ def cmd_evaluate(args) -> int:
     results = {"model": str(args.model or "default"), "cv": args.cv, "kinds": {}}
     page_kind = pages.pages["kind"].to_numpy()
     block_kind = page_kind[pages.blocks["page"].to_numpy()]
-    per_system_types = {}
+    per_system_types, page_tables = {}, []
     for kind in sorted(set(page_kind)):
         subset = pages.subset(page_kind == kind)
         p = proba[block_kind == kind]
         scorer = scorer_for(subset)
-        rep = report(subset, p, threshold, scorer)
+        rep = report(subset, p, threshold, scorer, with_pages=True)
+        page_tables.append(rep.pop("pages"))
         print(format_report(rep, f"{title}, {kind} input, {len(subset)} pages"))
         entry = {"report": rep}
         if args.plot:
@@ -183,6 +184,11 @@ def cmd_evaluate(args) -> int:
                 name: r["scores"].groupby("page_type")["word_f1"].mean().to_dict() for name, r in others.items()}
         print()
         results["kinds"][kind] = entry
+    if args.pages:
+        import pandas as pd
+
+        pd.concat(page_tables, ignore_index=True).to_csv(args.pages, index=False)
+        print(f"per-page scores written to {args.pages}")
     if args.json:
         serialisable = {"model": results["model"], "cv": results["cv"],
                         "kinds": {k: {key: (v.to_dict("records") if hasattr(v, "to_dict") else v)
@@ -329,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print the N features whose shuffling costs most page word F1 (not with --cv; "
                         "use pages the model did not see, e.g. --split validation)")
     p.add_argument("--json", help="write the figures to this JSON file")
+    p.add_argument("--pages", metavar="CSV", help="write one row per page (scores, ceiling, oracle) to this CSV file")
     p.add_argument("--plot", help="write a precision-recall and per-type F1 figure to this PNG file")
     p.set_defaults(func=cmd_evaluate)
 

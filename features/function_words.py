@@ -11,6 +11,9 @@ characters of Chinese, Japanese and Korean, counted per character.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 _WORDS = {
     "en": """the a an and or but if of to in on at by for with from as into about over after before
         is are was were be been being am has have had do does did will would shall should can could may
@@ -99,6 +102,8 @@ _WORDS = {
 }
 
 FUNCTION_WORDS = frozenset(w for words in _WORDS.values() for w in words.split())
+LANGUAGE_WORDS = {language: frozenset(words.split()) for language, words in _WORDS.items()}
+_TOKEN = re.compile(r"\w+")
 
 # Frequent particles / function characters of languages written without spaces.
 FUNCTION_CHARS = frozenset(
@@ -106,3 +111,17 @@ FUNCTION_CHARS = frozenset(
     "のにはをたがでてとしれさあるいうかなもこ"
     "은는이가을를에의도와과로으하다고서"
 )
+
+
+def guess_language(text: str, min_share: float = 0.05) -> str:
+    """The language whose function words cover most of ``text``'s words, for reporting figures
+    by language: ``other`` when none covers ``min_share`` of them (or for CJK, whose words are
+    not space-separated), ``none`` for a text without words."""
+    tokens = Counter(_TOKEN.findall(text.lower()))
+    total = sum(tokens.values())
+    if not total:
+        return "none"
+    covered = {language: sum(n for token, n in tokens.items() if token in words)
+               for language, words in LANGUAGE_WORDS.items()}
+    best = max(covered, key=covered.get)
+    return best if covered[best] >= min_share * total else "other"

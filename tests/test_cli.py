@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from conftest import REPO_ROOT, SAMPLES, raw_text, synthetic_html, synthetic_lines, write_hand_labelled_dir
@@ -175,9 +176,14 @@ def test_train_then_evaluate_writes_figures(run_cli, tmp_path):
 
     figures = tmp_path / "out.json"
     held_out = write_hand_labelled_dir(tmp_path / "unseen", n_text=3, n_html=3, offset=300)
-    code, out, err = run_cli(["evaluate", "--model", model_path, "--data", held_out, "--json", figures, "--quiet"])
+    per_page = tmp_path / "pages.csv"
+    code, out, err = run_cli(["evaluate", "--model", model_path, "--data", held_out, "--json", figures,
+                              "--pages", per_page, "--quiet"])
     assert code == 0, err
     assert "word F1" in out
+    table = pd.read_csv(per_page)
+    assert len(table) == 6 and sorted(table["kind"]) == ["html"] * 3 + ["text"] * 3
+    assert table["word_f1"].between(0, 1).all() and (table["oracle_word_f1"] >= table["ceiling_word_f1"]).all()
     result = json.loads(figures.read_text())
     assert set(result["kinds"]) == {"html", "text"}
     for kind, entry in result["kinds"].items():

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import synthetic_pageset
 from training.compare import compare, summarise
-from training.evaluate import THRESHOLDS, best_threshold, report, scorer_for
+from training.evaluate import THRESHOLDS, best_threshold, format_report, report, scorer_for
 from training.metrics import word_prf
 from training.train import domain_folds, domain_holdout, train
 
@@ -88,3 +88,35 @@ def test_pages_without_a_type_are_unknown_in_baseline_scores(pages):
     scores = compare(pages, ["keep-all"])["keep-all"]["scores"]
     assert scores["page_type"].tolist() == ["unknown"] * len(pages)
     assert set(summarise(scores)["by_type"]) == {"unknown"}
+
+
+def test_language_of_a_page_is_guessed_from_its_function_words():
+    from features.function_words import guess_language
+
+    assert guess_language("The harbour festival opens on Friday with music in the old town.") == "en"
+    assert guess_language("Der Hafen ist am Freitag für alle offen, und die Musik ist gut.") == "de"
+    assert guess_language("Le festival du port ouvre vendredi avec de la musique dans la vieille ville.") == "fr"
+    assert guess_language("") == "none"
+    assert guess_language("xqz 12345 wvvb") == "other"
+
+
+def test_report_splits_english_from_other_languages_when_both_are_there():
+    from features import blocks_from_text
+    from training.pages import PageSet
+
+    def page(i, words):
+        text = " ".join(words)
+        table = blocks_from_text(text + "\nHome | Menu").assign(label=[True, False])
+        return {"id": f"p{i}", "url": f"https://site{i}.example/a", "page_type": "article", "kind": "text",
+                "gold": text}, table
+
+    english = "the festival is on the harbour and it opens with music for all of the town".split()
+    german = "der Hafen ist am Freitag für alle offen und die Musik ist sehr gut mit dem Chor".split()
+    pages = PageSet.from_pages([page(0, english), page(1, english), page(2, german)])
+    rep = report(pages, np.array([0.9, 0.1, 0.9, 0.1, 0.9, 0.9]), 0.5, with_pages=True)
+    assert rep["by_language"]["lang: en"]["pages"] == 2 and rep["by_language"]["lang: not en"]["pages"] == 1
+    assert rep["by_language"]["lang: en"]["word_f1"] == pytest.approx(1.0)
+    assert rep["by_language"]["lang: not en"]["word_f1"] < 1.0
+    assert list(rep["pages"]["language"]) == ["en", "en", "de"]
+    assert "lang: not en" in format_report(rep)
+    assert "by_language" not in report(pages.subset(np.array([True, True, False])), np.ones(4), 0.5)

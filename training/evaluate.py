@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from features.function_words import guess_language
+
 from .metrics import PageScorer, block_prf
 from .oracle import oracle_selection
 from .pages import PageSet
@@ -58,22 +60,27 @@ def threshold_curve(pageset: PageSet, scorer: PageScorer, proba: np.ndarray) -> 
 
 
 def page_scores(pageset: PageSet, scorer: PageScorer, keep: np.ndarray) -> pd.DataFrame:
-    """One row per page: id, page type, kind, word precision / recall / F1."""
+    """One row per page: id, url, page type, kind, language (of the gold text, guessed from its
+    function words), word precision / recall / F1."""
     p, r, f = scorer.score(keep)
     return pd.DataFrame({
         "id": pageset.pages["id"].to_numpy(),
+        "url": pageset.pages["url"].to_numpy(),
         "page_type": pageset.pages["page_type"].fillna("unknown").to_numpy(),
+        "language": [guess_language(text) for text in pageset.gold_texts()],
         "kind": pageset.pages["kind"].to_numpy(),
         "word_precision": p, "word_recall": r, "word_f1": f,
     })
 
 
-def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageScorer | None = None) -> dict:
+def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageScorer | None = None,
+           with_pages: bool = False) -> dict:
     """Figures for ``proba`` at ``threshold``: overall and per page type.
 
     Each group holds: pages, block_precision / recall / f1, word_precision / recall / f1 (mean
     over pages), ceiling_word_f1 (what keeping exactly the labelled content blocks scores) and
-    oracle_word_f1 (the best selection of whole blocks, ``training.oracle``).
+    oracle_word_f1 (the best selection of whole blocks, ``training.oracle``).  With
+    ``with_pages``, ``pages`` holds the per-page table (``page_scores``, ceiling and oracle).
     """
     scorer = scorer or scorer_for(pageset)
     keep = np.asarray(proba) >= threshold
@@ -101,12 +108,22 @@ def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageSc
     types = scores["page_type"].to_numpy()
     for t in sorted(set(types)):
         out["by_type"][t] = group(types == t, block_type == t)
+    # English against every other language, when the pages hold both (pages without gold words
+    # in neither).
+    language = scores["language"].to_numpy()
+    english, other = language == "en", ~np.isin(language, ["en", "none"])
+    if english.any() and other.any():
+        block_page = pageset.blocks["page"].to_numpy()
+        out["by_language"] = {"lang: en": group(english, english[block_page]),
+                              "lang: not en": group(other, other[block_page])}
+    if with_pages:
+        out["pages"] = scores.assign(ceiling_word_f1=ceiling, oracle_word_f1=oracle)
     return out
 
 
 def format_report(rep: dict, title: str = "") -> str:
     """A fixed-width table of a ``report``."""
-    rows = [("all", rep["overall"])] + sorted(rep["by_type"].items())
+    rows = [("all", rep["overall"])] + sorted(rep["by_type"].items()) + list(rep.get("by_language", {}).items())
     head = f"{'page type':<14}{'pages':>6}  {'block P':>8}{'block R':>8}{'block F1':>9}  " \
            f"{'word P':>8}{'word R':>8}{'word F1':>8}  {'labels':>8}{'oracle':>8}"
     lines = [title] if title else []
