@@ -109,6 +109,12 @@ def cmd_train(args) -> int:
     return 0
 
 
+def _add_trust_model(parser) -> None:
+    parser.add_argument("--trust-model", action="store_true",
+                        help="load --model even if it is not the bundled model or one saved under your "
+                             "account (loading a model file runs code stored in it)")
+
+
 # -- evaluate ---------------------------------------------------------------------------------
 
 def cmd_evaluate(args) -> int:
@@ -118,6 +124,9 @@ def cmd_evaluate(args) -> int:
     from training.train import cross_validate
 
     log = _log(args)
+    if args.importance and args.cv:
+        raise CliError("--importance needs a trained model scored on unseen pages, not --cv: "
+                       "train with --no-refit and evaluate with --split validation --importance N")
     clf = load_model(args.model, trusted=args.trust_model)
     pages = _load(args)
     if args.split == "validation":
@@ -150,7 +159,7 @@ def cmd_evaluate(args) -> int:
         entry = {"report": rep}
         if args.plot:
             entry["curve"] = threshold_curve(subset, scorer, p)
-        if args.importance and not args.cv:
+        if args.importance:
             from training.importance import permutation_importance
 
             block_mask = block_kind == kind
@@ -160,10 +169,8 @@ def cmd_evaluate(args) -> int:
                 print(f"  {row.feature:<32}{row.f1_drop:+.4f}")
             entry["importance"] = table
         if args.compare:
-            from training.evaluate import page_scores
-
             names = [n.strip() for n in args.compare.split(",") if n.strip()]
-            model_scores = page_scores(subset, scorer, p >= threshold)
+            model_scores = page_tables[-1]
             others = compare(subset, names)
             model_seconds = None
             if kind == "html":  # time the model end to end on the same pages (parse, features, predict)
@@ -264,10 +271,15 @@ def cmd_clean_corpus(args) -> int:
 def cmd_features(args) -> int:
     from features import FEATURE_SET_VERSION, describe_features
 
+    from model.lexical import FEATURES as LEXICAL_FEATURES
+
     table = describe_features()
-    print(f"feature set {FEATURE_SET_VERSION}: {len(table)} features")
+    print(f"feature set {FEATURE_SET_VERSION}: {len(table)} block features, and {len(LEXICAL_FEATURES)} from the "
+          "word n-gram model (models trained with lexical=True)")
     for row in table.itertuples(index=False):
         print(f"{row.family:<8} {row.name:<28} {row.description}")
+    for name, description in LEXICAL_FEATURES.items():
+        print(f"{'lexical':<8} {name:<28} {description}")
     return 0
 
 
@@ -293,9 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="text: kept blocks; json: one object per block with label and probability")
     p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
     p.add_argument("--model", help="model file (default: the bundled model)")
-    p.add_argument("--trust-model", action="store_true",
-                   help="load --model even if it is not the bundled model or one saved under your account "
-                        "(loading a model file runs code stored in it)")
+    _add_trust_model(p)
     p.set_defaults(func=cmd_clean)
 
     def data_args(p, kind_default="html"):
@@ -322,9 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="score a model on labelled pages")
     data_args(p)
     p.add_argument("--model", help="model file (default: the bundled model)")
-    p.add_argument("--trust-model", action="store_true",
-                   help="load --model even if it is not the bundled model or one saved under your account "
-                        "(loading a model file runs code stored in it)")
+    _add_trust_model(p)
     p.add_argument("--split", choices=("all", "validation"), default="all",
                    help="validation: only the pages the model held out when it was trained")
     p.add_argument("--cv", type=int, help="K-fold cross-validation by domain with the model's settings")
@@ -345,9 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("auto", "text", "html"), default="auto", help="input kind")
     p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
     p.add_argument("--model", help="model file (default: the bundled model)")
-    p.add_argument("--trust-model", action="store_true",
-                   help="load --model even if it is not the bundled model or one saved under your account "
-                        "(loading a model file runs code stored in it)")
+    _add_trust_model(p)
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("label", help="label pages that have a gold main text, write labelled JSONL")
@@ -365,9 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drop-empty", action="store_true", help="leave out pages with nothing left")
     p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
     p.add_argument("--model", help="model file (default: the bundled model)")
-    p.add_argument("--trust-model", action="store_true",
-                   help="load --model even if it is not the bundled model or one saved under your account "
-                        "(loading a model file runs code stored in it)")
+    _add_trust_model(p)
     p.add_argument("--jobs", type=int, help="worker processes (default: every core)")
     p.add_argument("--batch-size", type=int, default=64, help="pages per batch sent to a worker (default 64)")
     p.add_argument("--site-lines", action="store_true",

@@ -11,6 +11,8 @@ metric users judge us by counts words, not blocks.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -118,8 +120,9 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None, groups=None):
         """Fit on blocks ``X`` (block table, or ``prepare_blocks`` of one) with labels ``y``.
 
-        ``groups`` (one value per block, e.g. the site) keeps a group's blocks in one fold of
-        the out-of-fold lexical probabilities; by default blocks are grouped by page.
+        ``groups`` (one value per block: pass the site) keeps a group's blocks in one fold of
+        the out-of-fold lexical probabilities, so that a site's template words do not teach the
+        trees to trust them; by default (or with fewer sites than folds) blocks are grouped by page.
         """
         features, texts = self._prepare(X)
         y = to_bool_labels(y)
@@ -135,18 +138,14 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         if self.lexical:
             lexical = LexicalModel(random_state=self.random_state)
             hashed = lexical.transform(texts)
-            page = features.index.to_numpy()
-            groups = page if groups is None else np.asarray(groups)
             oof = np.full(len(y), np.nan)
-            n_folds = min(self.lexical_folds, len(np.unique(groups)))
-            if n_folds >= 2:
-                for train, held in GroupKFold(n_splits=n_folds).split(hashed, groups=groups):
-                    if len(np.unique(y[train])) == 2:
-                        oof[held] = LexicalModel(random_state=self.random_state).fit(
-                            hashed[train], y[train], weight[train]).predict(hashed[held])
+            folds = self._lexical_folds(features.index.to_numpy(), groups)
+            for train, held in folds:
+                if len(np.unique(y[train])) == 2:
+                    oof[held] = LexicalModel(random_state=self.random_state).fit(
+                        hashed[train], y[train], weight[train]).predict(hashed[held])
             self.lexical_ = lexical.fit(hashed, y, weight)
-            n_words = np.expm1(features["n_words_log"].to_numpy())
-            matrix = np.hstack([matrix, lexical_features(oof, page, n_words)])
+            matrix = _with_lexical(features, oof)
         self.trees_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
@@ -173,12 +172,20 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         """The matrix the tree model sees for blocks ``X``: columns ``model_features()``."""
         check_is_fitted(self, "trees_")
         features, texts = self._prepare(X)
-        matrix = features.to_numpy()
-        if self.lexical_ is not None and len(matrix):
-            p = self.lexical_.predict(self.lexical_.transform(texts))
-            n_words = np.expm1(features["n_words_log"].to_numpy())
-            matrix = np.hstack([matrix, lexical_features(p, features.index.to_numpy(), n_words)])
-        return matrix
+        if self.lexical_ is not None and len(features):
+            return _with_lexical(features, self.lexical_.predict(self.lexical_.transform(texts)))
+        return features.to_numpy()
+
+    def _lexical_folds(self, page: np.ndarray, groups) -> list:
+        """Folds for the out-of-fold lexical probabilities: by ``groups`` (the site), by page
+        when there are too few groups, with a warning when even that is too few."""
+        for candidate in ([] if groups is None else [np.asarray(groups)]) + [page]:
+            n_folds = min(self.lexical_folds, len(np.unique(candidate)))
+            if n_folds >= 2:
+                return list(GroupKFold(n_splits=n_folds).split(page, groups=candidate))
+        warnings.warn("a single page gives the word n-gram model no out-of-fold probabilities: "
+                      "its features stay missing, so the trees learn nothing from them", stacklevel=3)
+        return []
 
     def proba_from_matrix(self, matrix: np.ndarray) -> np.ndarray:
         """Probability of content for rows of a ``model_matrix``."""
@@ -267,6 +274,12 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
             page = X["page"].to_numpy() if "page" in X.columns else np.zeros(len(X), np.int64)
             return X[list(FEATURE_NAMES)].set_axis(pd.Index(page, name="page"), axis=0), texts
         return compute_features(X), texts
+
+
+def _with_lexical(features: pd.DataFrame, p: np.ndarray) -> np.ndarray:
+    """The feature matrix with the lexical columns of per-block probabilities ``p`` appended."""
+    n_words = np.expm1(features["n_words_log"].to_numpy())
+    return np.hstack([features.to_numpy(), lexical_features(p, features.index.to_numpy(), n_words)])
 
 
 def _page_bounds(page: np.ndarray, n_pages: int):

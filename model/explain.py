@@ -3,8 +3,10 @@ the features that moved each block's probability most, shown on hover.
 
 A feature's effect on a block is measured by taking it away: the block is scored again with that
 feature missing (the trees send a missing value down the branch most training blocks took) and
-the change in probability is the feature's contribution.  All the perturbed copies of the page
-go through the model in one call.
+the change in probability is the feature's contribution.  A missing value is also what some
+features hold by design (markup features on plain text, the previous block's features on the
+first block), so for those the change says how much the value mattered against its absence.
+The perturbed copies of the page go through the model in a few large calls.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 from features import parse_document
 
 TOP = 6
+CHUNK_CELLS = 4_000_000  # matrix cells per model call (32 MB), whatever the page's size
 
 
 def explain(clf, document, kind: str = "auto", threshold: float | None = None) -> tuple[pd.DataFrame, list]:
@@ -30,9 +33,13 @@ def explain(clf, document, kind: str = "auto", threshold: float | None = None) -
     names = clf.model_features()
     n, m = matrix.shape
     base = clf.proba_from_matrix(matrix)
-    perturbed = np.repeat(matrix[None, :, :], m, axis=0)
-    perturbed[np.arange(m), :, np.arange(m)] = np.nan
-    effect = base[None, :] - clf.proba_from_matrix(perturbed.reshape(m * n, m)).reshape(m, n)
+    effect = np.empty((m, n))
+    step = max(1, CHUNK_CELLS // max(n * m, 1))  # features taken away per model call
+    for first in range(0, m, step):
+        cols = np.arange(first, min(first + step, m))
+        perturbed = np.repeat(matrix[None, :, :], len(cols), axis=0)
+        perturbed[np.arange(len(cols)), :, cols] = np.nan
+        effect[cols] = base[None, :] - clf.proba_from_matrix(perturbed.reshape(-1, m)).reshape(len(cols), n)
     reasons = []
     for i in range(n):
         order = np.argsort(-np.abs(effect[:, i]))[:TOP]

@@ -54,11 +54,14 @@ class LexicalModel:
 def lexical_features(p: np.ndarray, page: np.ndarray, n_words: np.ndarray) -> np.ndarray:
     """Columns ``NAMES`` from per-block lexical probabilities ``p``."""
     pages = PageIndex(page)
-    weight = np.maximum(n_words, 1.0)
+    weight = np.where(np.isnan(p), 0.0, np.maximum(n_words, 1.0))  # blocks without a value count for nothing
+    total = pages.page_sum(weight)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        page_mean = np.where(total > 0, pages.page_sum(np.nan_to_num(p) * weight) / total, np.nan)
     return np.column_stack([
         p,
         pages.shift(p, -1),
         pages.shift(p, 1),
         pages.window_mean(p, 3, 3, exclude_self=True),
-        pages.page_sum(p * weight) / np.maximum(pages.page_sum(weight), 1),
+        page_mean,
     ])

@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO_ROOT, SAMPLES, raw_text, synthetic_html, synthetic_lines, write_hand_labelled_dir
 from features import FEATURE_NAMES, FEATURE_SET_VERSION
 from model import load_model
+from model.lexical import NAMES as LEXICAL_NAMES
 from training.pages import load_pages
 
 FIGURES = ("block_precision", "block_recall", "block_f1", "word_precision", "word_recall", "word_f1")
@@ -253,9 +254,10 @@ def test_features_lists_every_feature(run_cli):
     code, out, _ = run_cli(["features"])
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == f"feature set {FEATURE_SET_VERSION}: {len(FEATURE_NAMES)} features"
+    assert lines[0].startswith(f"feature set {FEATURE_SET_VERSION}: {len(FEATURE_NAMES)} block features")
     listed = [line.split()[1] for line in lines[1:]]
-    assert listed == list(FEATURE_NAMES)
+    assert listed == list(FEATURE_NAMES) + list(LEXICAL_NAMES)
+    assert load_model().model_features() == listed  # the bundled model sees exactly these
     assert all(len(line.split()) >= 3 for line in lines[1:])  # family, name, description
 
 
@@ -265,4 +267,4 @@ def test_console_script_is_installed():
         pytest.skip("boilerplate console script not installed in this environment")
     result = subprocess.run([script, "features"], capture_output=True, timeout=120, cwd=REPO_ROOT)
     assert result.returncode == 0
-    assert f"{len(FEATURE_NAMES)} features" in result.stdout.decode()
+    assert f"{len(FEATURE_NAMES)} block features" in result.stdout.decode()

@@ -49,13 +49,10 @@ def c4_keep(texts) -> np.ndarray:
 
 
 def _justext_lines(texts) -> str:
+    """jusText over plain text: each line becomes a ``<p>`` of a minimal page."""
     import html
 
-    import justext
-
-    page = "<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in texts) + "</body></html>"
-    paragraphs = justext.justext(page.encode("utf-8"), justext.get_stoplist("English"))
-    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+    return _justext("<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in texts) + "</body></html>")
 
 
 HTML_EXTRACTORS = {"trafilatura": _trafilatura, "justext": _justext}

@@ -79,7 +79,7 @@ def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageSc
 
     Each group holds: pages, block_precision / recall / f1, word_precision / recall / f1 (mean
     over pages), ceiling_word_f1 (what keeping exactly the labelled content blocks scores) and
-    oracle_word_f1 (the best selection of whole blocks, ``training.oracle``).  With
+    oracle_word_f1 (greedy search for the best selection of whole blocks, ``training.oracle``).  With
     ``with_pages``, ``pages`` holds the per-page table (``page_scores``, ceiling and oracle).
     """
     scorer = scorer or scorer_for(pageset)
@@ -128,7 +128,7 @@ def format_report(rep: dict, title: str = "") -> str:
            f"{'word P':>8}{'word R':>8}{'word F1':>8}  {'labels':>8}{'oracle':>8}"
     lines = [title] if title else []
     lines += [f"threshold {rep['threshold']:.3f}; labels: keeping exactly the blocks labelled content; "
-              "oracle: the best selection of whole blocks", head, "-" * len(head)]
+              "oracle: greedy search for the best selection of whole blocks", head, "-" * len(head)]
     for name, g in rows:
         lines.append(f"{name:<14}{g['pages']:>6}  {g['block_precision']:>8.3f}{g['block_recall']:>8.3f}"
                      f"{g['block_f1']:>9.3f}  {g['word_precision']:>8.3f}{g['word_recall']:>8.3f}"

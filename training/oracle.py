@@ -1,10 +1,12 @@
-"""The oracle: the best word F1 any selection of whole blocks (lines) of a page can reach.
+"""The oracle: close to the best word F1 any selection of whole blocks (lines) of a page can reach.
 
 Exact maximisation of F1 over subsets is a fractional integer program; we approximate it by
-greedy local search, which is exact in practice on these pages and always at least as good as
-the starting point: start from the blocks labelled content, then repeatedly flip (add or drop)
-the one block that raises the page's F1 the most, until no flip helps.  Every candidate flip of
-a page is scored at once from sparse token counts (``PageScorer``'s matrices).
+greedy local search: start from the blocks labelled content, then repeatedly flip (add or drop)
+the one block that raises the page's F1 the most, until no flip helps (at most ``MAX_FLIPS``
+flips).  The result is a local optimum: never below the labels, but on small random pages it
+falls short of the brute-force best now and then, so read it as a lower bound of the true
+ceiling.  Every candidate flip of a page is scored at once from sparse token counts
+(``PageScorer``'s matrices).
 """
 
 from __future__ import annotations

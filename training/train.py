@@ -41,6 +41,11 @@ def domain_folds(pageset: PageSet, k: int) -> np.ndarray:
     return fold
 
 
+def block_domains(pageset: PageSet) -> np.ndarray:
+    """The site (domain) of each block: the groups for the out-of-fold lexical model."""
+    return pageset.pages["domain"].to_numpy()[pageset.blocks["page"].to_numpy()]
+
+
 def _block_mask(pageset: PageSet, page_mask: np.ndarray) -> np.ndarray:
     return page_mask[pageset.blocks["page"].to_numpy()]
 
@@ -58,7 +63,7 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
     log(f"{len(pageset)} pages, {len(pageset.blocks)} blocks, {pageset.pages['domain'].nunique()} domains")
     features = featurize(pageset, progress=progress)
     labels = pageset.blocks["label"].to_numpy()
-    domains = pageset.pages["domain"].to_numpy()[pageset.blocks["page"].to_numpy()]
+    domains = block_domains(pageset)
     val_pages = domain_holdout(pageset, holdout, seed)
     validation = {}
     if val_pages.any():
@@ -90,7 +95,7 @@ def cross_validate(pageset: PageSet, estimator: BoilerplateClassifier, k: int = 
     """Out-of-fold content probability of every block, folds grouped by domain."""
     features = featurize(pageset, progress=progress) if features is None else features
     labels = pageset.blocks["label"].to_numpy()
-    domains = pageset.pages["domain"].to_numpy()[pageset.blocks["page"].to_numpy()]
+    domains = block_domains(pageset)
     fold = domain_folds(pageset, k)[pageset.blocks["page"].to_numpy()]
     proba = np.zeros(len(labels))
     for i in range(k):
