@@ -115,8 +115,10 @@ FUNCTION_CHARS = frozenset(
 
 def guess_language(text: str, min_share: float = 0.05) -> str:
     """The language whose function words cover most of ``text``'s words, for reporting figures
-    by language: ``other`` when none covers ``min_share`` of them (or for CJK, whose words are
-    not space-separated), ``none`` for a text without words."""
+    by language.  When none covers ``min_share`` of them: ``other`` for a text mostly in a
+    non-Latin script (CJK, whose words are not space-separated, among them), ``unknown`` for a
+    Latin-script text without sentences (price grids, schedules: no evidence of a language);
+    ``none`` for a text without words."""
     tokens = Counter(_TOKEN.findall(text.lower()))
     total = sum(tokens.values())
     if not total:
@@ -124,4 +126,8 @@ def guess_language(text: str, min_share: float = 0.05) -> str:
     covered = {language: sum(n for token, n in tokens.items() if token in words)
                for language, words in LANGUAGE_WORDS.items()}
     best = max(covered, key=covered.get)
-    return best if covered[best] >= min_share * total else "other"
+    if covered[best] >= min_share * total:
+        return best
+    letters = [c for token in tokens for c in token if c.isalpha()]
+    non_latin = sum(c > "\u024f" for c in letters)
+    return "other" if letters and non_latin > len(letters) / 2 else "unknown"

@@ -97,7 +97,8 @@ def test_language_of_a_page_is_guessed_from_its_function_words():
     assert guess_language("Der Hafen ist am Freitag für alle offen, und die Musik ist gut.") == "de"
     assert guess_language("Le festival du port ouvre vendredi avec de la musique dans la vieille ville.") == "fr"
     assert guess_language("") == "none"
-    assert guess_language("xqz 12345 wvvb") == "other"
+    assert guess_language("Price 12.99 Size XL Colour Blue SKU 4411 Rating 4.5") == "unknown"  # no sentence
+    assert guess_language("東京で新しい展示会が開かれた") == "other"
 
 
 def test_report_splits_english_from_other_languages_when_both_are_there():

@@ -108,10 +108,10 @@ def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageSc
     types = scores["page_type"].to_numpy()
     for t in sorted(set(types)):
         out["by_type"][t] = group(types == t, block_type == t)
-    # English against every other language, when the pages hold both (pages without gold words
-    # in neither).
+    # English against every other language, when the pages hold both (pages without gold words,
+    # or whose language is unknown, in neither).
     language = scores["language"].to_numpy()
-    english, other = language == "en", ~np.isin(language, ["en", "none"])
+    english, other = language == "en", ~np.isin(language, ["en", "none", "unknown"])
     if english.any() and other.any():
         block_page = pageset.blocks["page"].to_numpy()
         out["by_language"] = {"lang: en": group(english, english[block_page]),
