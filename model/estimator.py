@@ -222,19 +222,8 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         """
         blocks, kinds, proba = self._label_many(documents, kind, limits)
         keep = proba >= (self.threshold if threshold is None else threshold)
-        out = []
-        for i, (start, end) in enumerate(_page_bounds(blocks["page"].to_numpy(), len(kinds))):
-            part = blocks.iloc[start:end]
-            out.append(pd.DataFrame({
-                "block": np.arange(end - start),
-                "line": part["line"].to_numpy(),
-                "text": part["text"].to_numpy(object),
-                "label": np.where(keep[start:end], CONTENT, BOILERPLATE),
-                "proba": proba[start:end],
-                "gap_before": part["gap_before"].to_numpy(bool),
-                "kind": kinds[i],
-            }))
-        return out
+        return [block_table(blocks.iloc[start:end], proba[start:end], keep[start:end], kinds[i])
+                for i, (start, end) in enumerate(_page_bounds(blocks["page"].to_numpy(), len(kinds)))]
 
     def clean_many(self, documents, kind="auto", threshold: float | None = None,
                    limits: Limits | None = None) -> list[str]:
@@ -280,6 +269,19 @@ def _with_lexical(features: pd.DataFrame, p: np.ndarray) -> np.ndarray:
     """The feature matrix with the lexical columns of per-block probabilities ``p`` appended."""
     n_words = np.expm1(features["n_words_log"].to_numpy())
     return np.hstack([features.to_numpy(), lexical_features(p, features.index.to_numpy(), n_words)])
+
+
+def block_table(blocks: pd.DataFrame, proba: np.ndarray, keep: np.ndarray, kind: str) -> pd.DataFrame:
+    """The ``classify`` table of one page's blocks, their probabilities and keep decisions."""
+    return pd.DataFrame({
+        "block": np.arange(len(blocks)),
+        "line": blocks["line"].to_numpy(),
+        "text": blocks["text"].to_numpy(object),
+        "label": np.where(keep, CONTENT, BOILERPLATE),
+        "proba": proba,
+        "gap_before": blocks["gap_before"].to_numpy(bool),
+        "kind": kind,
+    })
 
 
 def _page_bounds(page: np.ndarray, n_pages: int):

@@ -18,6 +18,8 @@ import pandas as pd
 
 from features import parse_document
 
+from .estimator import block_table
+
 TOP = 6
 CHUNK_CELLS = 4_000_000  # matrix cells per model call (32 MB), whatever the page's size
 
@@ -26,13 +28,14 @@ def explain(clf, document, kind: str = "auto", threshold: float | None = None) -
     """The page's ``classify`` table and, per block, its strongest features as
     ``[(name, value, change in probability), ...]``."""
     blocks, kind = parse_document(document, kind)
-    table = clf.classify(document, kind=kind, threshold=threshold)
+    threshold = clf.threshold if threshold is None else threshold
     if not len(blocks):
-        return table, []
+        return block_table(blocks, np.zeros(0), np.zeros(0, bool), kind), []
     matrix = clf.model_matrix(blocks)
     names = clf.model_features()
     n, m = matrix.shape
     base = clf.proba_from_matrix(matrix)
+    table = block_table(blocks, base, base >= threshold, kind)
     effect = np.empty((m, n))
     step = max(1, CHUNK_CELLS // max(n * m, 1))  # features taken away per model call
     for first in range(0, m, step):
