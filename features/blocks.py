@@ -57,8 +57,14 @@ def empty_blocks(with_labels: bool = False) -> pd.DataFrame:
     return frame
 
 
-def blocks_frame(columns: dict) -> pd.DataFrame:
-    """Build a block table from column lists, with the documented dtypes."""
+def blocks_frame(columns: dict, page=None) -> pd.DataFrame:
+    """Build a block table from column lists, with the documented dtypes.
+
+    ``columns`` may also be a list of such dicts, one per page: they are stacked into one table
+    with a ``page`` column (0, 1, ... in list order), built at once rather than page by page."""
+    if isinstance(columns, list):
+        page = np.repeat(np.arange(len(columns)), [len(c["text"]) for c in columns])
+        columns = {name: [v for c in columns for v in c[name]] for name in COLUMNS}
     data = {}
     for name in COLUMNS:
         values = columns[name]
@@ -70,6 +76,8 @@ def blocks_frame(columns: dict) -> pd.DataFrame:
             data[name] = np.asarray(values, dtype=bool)
         else:
             data[name] = np.asarray(values, dtype=np.float64)
+    if page is not None:
+        data["page"] = np.asarray(page, dtype=np.int64)
     return pd.DataFrame(data, copy=False)
 
 
@@ -82,6 +90,11 @@ def blocks_from_text(text: str, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame
     """One block per non-blank line; blank lines become ``gap_before`` of the next block.
 
     Raises ``PageError`` past ``limits.max_blocks`` blocks."""
+    return blocks_frame(text_columns(text, limits))
+
+
+def text_columns(text: str, limits: Limits = DEFAULT_LIMITS) -> dict:
+    """``blocks_from_text`` as a dict of column lists (``blocks_frame`` builds the table)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept, numbers, gaps, indents = [], [], [], []
     gap = False
@@ -99,11 +112,11 @@ def blocks_from_text(text: str, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame
         gap = False
     n = len(kept)
     nan = [np.nan] * n
-    return blocks_frame({
+    return {
         "text": kept, "line": numbers, "gap_before": gaps, "indent": indents,
         **{name: ([""] * n if name in _STRING_COLUMNS else [()] * n if name == "path" else nan)
            for name in MARKUP_COLUMNS},
-    })
+    }
 
 
 def parse_document(document: str | bytes, kind: str = "auto",
@@ -113,7 +126,14 @@ def parse_document(document: str | bytes, kind: str = "auto",
     Returns ``(blocks, kind)`` where ``kind`` is ``"html"`` or ``"text"``.  Raises ``PageError``
     (a ``ValueError``) for binary data and for a page over ``limits`` (default ``Limits()``).
     """
-    from .html_blocks import blocks_from_html
+    columns, kind = parse_columns(document, kind, limits)
+    return blocks_frame(columns), kind
+
+
+def parse_columns(document: str | bytes, kind: str = "auto", limits: Limits | None = None) -> tuple[dict, str]:
+    """``parse_document`` with the blocks as a dict of column lists: pass a list of them to
+    ``blocks_frame`` to stack many pages into one table."""
+    from .html_blocks import html_columns
 
     limits = DEFAULT_LIMITS if limits is None else limits
     if isinstance(document, (bytearray, memoryview)):
@@ -121,5 +141,4 @@ def parse_document(document: str | bytes, kind: str = "auto",
     check_page(document, limits)
     text = to_text(document)
     kind = resolve_kind(text, kind)
-    blocks = blocks_from_html(text, limits=limits) if kind == "html" else blocks_from_text(text, limits)
-    return blocks, kind
+    return (html_columns(text, limits=limits) if kind == "html" else text_columns(text, limits)), kind

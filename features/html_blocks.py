@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 from lxml import etree
 
-from .blocks import LANDMARKS, blocks_frame, empty_blocks, too_many_blocks
+from .blocks import LANDMARKS, blocks_frame, too_many_blocks
 from .decode import DEFAULT_LIMITS, Limits
 
 BLOCK_TAGS = frozenset("""
@@ -238,23 +239,25 @@ def blocks_from_html(html: str, with_labels: bool = False, limits: Limits = DEFA
     that has one (how hand-labelled HTML pages mark content and boilerplate), else None.
     ``limits``: ``max_blocks`` (raises ``PageError`` past it) and ``max_depth``.
     """
-    root = _parse(html)
-    if root is None:
-        return empty_blocks(with_labels)
-    seg = _Segmenter(limits)
-    serial = 0
-    # Text after a stray </html> lands in sibling trees of the root; it is still page text.
-    for top in (root, *root.itersiblings()):
-        if isinstance(top.tag, str):
-            serial = _walk(top, seg, serial, limits.max_depth)
-    seg.flush()
-    if not seg.rows:
-        return empty_blocks(with_labels)
-    cols = seg.columns()
+    cols = html_columns(html, limits)
     frame = blocks_frame(cols)
     if with_labels:
-        frame["label"] = cols["label"]
+        frame["label"] = pd.Series(cols["label"], dtype=object)
     return frame
+
+
+def html_columns(html: str, limits: Limits = DEFAULT_LIMITS) -> dict:
+    """``blocks_from_html`` as a dict of column lists, with ``label`` (``blocks_frame`` builds the table)."""
+    seg = _Segmenter(limits)
+    root = _parse(html)
+    if root is not None:
+        serial = 0
+        # Text after a stray </html> lands in sibling trees of the root; it is still page text.
+        for top in (root, *root.itersiblings()):
+            if isinstance(top.tag, str):
+                serial = _walk(top, seg, serial, limits.max_depth)
+        seg.flush()
+    return seg.columns()
 
 
 def _walk(top, seg: _Segmenter, serial: int, max_depth: int) -> int:

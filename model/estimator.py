@@ -20,7 +20,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
-from features import FEATURE_NAMES, compute_features, parse_document
+from features import FEATURE_NAMES, compute_features
+from features.blocks import blocks_frame, parse_columns
 from features.decode import Limits
 
 from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
@@ -243,11 +244,11 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         kinds = [kind] * len(documents) if isinstance(kind, str) else list(kind)
         if len(kinds) != len(documents):
             raise ValueError(f"{len(documents)} documents but {len(kinds)} kinds")
-        tables = []
+        columns = []
         for i, (document, k) in enumerate(zip(documents, kinds)):
-            table, kinds[i] = parse_document(document, k, limits=limits)
-            tables.append(table.assign(page=i))
-        blocks = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame({"page": [], "text": []})
+            page, kinds[i] = parse_columns(document, k, limits=limits)
+            columns.append(page)
+        blocks = blocks_frame(columns)
         proba = self.predict_proba(blocks)[:, 1] if len(blocks) else np.zeros(0)
         return blocks, kinds, proba
 
