@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from features import BLOCK_COLUMNS, blocks_from_html, blocks_from_text, looks_like_html, parse_document
-from features.blocks import LANDMARKS
+from features.blocks import LANDMARKS, blocks_frame, parse_columns
 
 LANDMARK_BIT = {name: 1 << i for i, name in enumerate(LANDMARKS)}
 
@@ -292,3 +293,13 @@ def test_parse_document_accepts_bytes():
     assert kind == "html"
     assert texts(table) == ["Grüße", "Straße"]
     assert table["line"].dtype == np.float64
+
+
+def test_pages_stacked_in_one_table_match_their_own_tables():
+    documents = ["Title\n\nFirst line\n  • item", "", "<ul><li>One</li><li>Two</li></ul><p>Text</p>"]
+    stacked = blocks_frame([parse_columns(d)[0] for d in documents])
+    assert stacked["page"].tolist() == [0, 0, 0, 2, 2, 2]
+    for page, document in enumerate(documents):
+        own = parse_document(document)[0]
+        mine = stacked[stacked["page"] == page].drop(columns="page").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, own)
