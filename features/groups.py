@@ -117,7 +117,7 @@ def group_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: li
         out["page_link_share"] = pages.page_sum(link_chars) / np.maximum(pages.page_sum(n_chars), 1)
         out["page_list_share"] = pages.page_sum(np.nan_to_num(blocks["in_list"].to_numpy(np.float64))) / size_page
 
-    out.update(_section_features(blocks, pages, base, texts, is_html))
+    out.update(_section_features(pages, base, texts))
     return out
 
 
@@ -136,20 +136,33 @@ def _longest_run_share(pages: PageIndex, flag: np.ndarray, words: np.ndarray) ->
     return best[pages.row_page]
 
 
-def _section_features(blocks, pages: PageIndex, base: dict, texts: list[str], is_html: np.ndarray) -> dict:
-    """Keyword flags of the nearest heading above each block (the block itself if a heading)."""
-    n = len(texts)
-    heading = np.nan_to_num(blocks["heading"].to_numpy(np.float64)) > 0
-    gap_before = blocks["gap_before"].to_numpy(bool)
-    gap_after = np.append(gap_before[1:], True) if n else gap_before
-    standalone = (~is_html & (np.expm1(base["n_words_log"]) <= 8) & (base["ends_terminal"] == 0)
-                  & gap_before & gap_after)
-    is_heading = np.where(is_html, heading, standalone)
+def nearest_heading(values, pages: PageIndex) -> np.ndarray:
+    """Row of the nearest heading at or above each block on its page, -1 where there is none.
+
+    A heading is an HTML ``h1``-``h6`` block, or in plain text a line of at most 8 words without
+    sentence punctuation standing alone between paragraph breaks.  ``values``: the feature
+    columns ``is_html``, ``heading``, ``n_words_log``, ``ends_terminal``, ``gap_before`` and
+    ``gap_after`` (a feature dict or frame)."""
+    def col(name):
+        return np.asarray(values[name], dtype=np.float64)
+
+    n = pages.n
+    is_html = col("is_html") > 0
+    standalone = ((np.expm1(col("n_words_log")) <= 8) & (col("ends_terminal") == 0)
+                  & (col("gap_before") > 0) & (col("gap_after") > 0))
+    is_heading = np.where(is_html, np.nan_to_num(col("heading")) > 0, standalone)
     idx = np.arange(n)
     latest = np.maximum.accumulate(np.where(is_heading, idx, -1)) if n else idx
-    has = (latest >= pages.row_start) & (latest >= 0)
+    return np.where(latest >= pages.row_start, latest, -1)
+
+
+def _section_features(pages: PageIndex, base: dict, texts: list[str]) -> dict:
+    """Keyword flags of the nearest heading above each block (the block itself if a heading)."""
+    n = len(texts)
+    latest = nearest_heading(base, pages)
+    has = latest >= 0
+    rows = np.unique(latest[has])
     out = {}
-    rows = np.flatnonzero(is_heading)
     for key, pattern in _SECTION_RES.items():
         hit = np.zeros(n, bool)
         hit[rows] = [pattern.search(texts[i]) is not None for i in rows]

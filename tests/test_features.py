@@ -277,3 +277,14 @@ def test_pages_out_of_order_are_rejected():
     stacked["page"] = stacked["page"].max() - stacked["page"]
     with pytest.raises(ValueError, match="contiguous"):
         compute_features(stacked)
+
+
+def test_a_page_gets_the_same_section_features_alone_and_in_a_batch():
+    # The last line of the first page stands alone: a heading, whatever page follows it.
+    first = "Story\n\nA sentence of the story, told in full.\n\nRelated posts"
+    second = "Next page\nstarts here without a break."
+    tables = [parse_document(d, "text")[0] for d in (first, second)]
+    alone = compute_features(tables[0])
+    batch = compute_features(pd.concat(tables, keys=[0, 1], names=["page", None]).reset_index(level=0))
+    assert alone["section_related"].iloc[-1] == 1.0
+    pd.testing.assert_frame_equal(batch.loc[0].reset_index(drop=True), alone.reset_index(drop=True))
