@@ -57,11 +57,12 @@ def empty_blocks(with_labels: bool = False) -> pd.DataFrame:
     return frame
 
 
-def blocks_frame(columns: dict, page=None) -> pd.DataFrame:
+def blocks_frame(columns) -> pd.DataFrame:
     """Build a block table from column lists, with the documented dtypes.
 
     ``columns`` may also be a list of such dicts, one per page: they are stacked into one table
     with a ``page`` column (0, 1, ... in list order), built at once rather than page by page."""
+    page = None
     if isinstance(columns, list):
         page = np.repeat(np.arange(len(columns)), [len(c["text"]) for c in columns])
         columns = {name: [v for c in columns for v in c[name]] for name in COLUMNS}

@@ -63,7 +63,8 @@ def _proba(trees: HistGradientBoostingClassifier, matrix: np.ndarray) -> np.ndar
     """Probability of content (class 1) from a fitted tree model.
 
     The trees read the matrix column by column (each tree visits every row, each node reads one
-    feature), so a column-major copy makes prediction about five times faster than row-major."""
+    feature), so a column-major matrix makes prediction about five times faster than row-major;
+    ``model_matrix`` builds one, and any other is copied to one here."""
     matrix = np.asfortranarray(matrix)
     if len(matrix) < _SINGLE_THREAD_ROWS:
         try:  # scikit-learn's internal single-thread path; model files pin the sklearn version
@@ -273,7 +274,11 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 def _with_lexical(features: pd.DataFrame, p: np.ndarray) -> np.ndarray:
     """The feature matrix with the lexical columns of per-block probabilities ``p`` appended."""
     n_words = np.expm1(features["n_words_log"].to_numpy())
-    return np.hstack([features.to_numpy(), lexical_features(p, features.index.to_numpy(), n_words)])
+    lexical = lexical_features(p, features.index.to_numpy(), n_words)
+    matrix = np.empty((len(features), features.shape[1] + lexical.shape[1]), order="F")  # see _proba
+    matrix[:, :features.shape[1]] = features.to_numpy()
+    matrix[:, features.shape[1]:] = lexical
+    return matrix
 
 
 def block_table(blocks: pd.DataFrame, proba: np.ndarray, keep: np.ndarray, kind: str) -> pd.DataFrame:

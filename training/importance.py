@@ -27,7 +27,7 @@ def permutation_importance(clf, prepared: pd.DataFrame, scorer: PageScorer, thre
         columns = tqdm(columns, desc="permutation importance", unit="feature")
     drops = []
     for j in columns:
-        shuffled = matrix.copy()
+        shuffled = matrix.copy(order="K")  # keeps the column-major layout the trees read fastest
         shuffled[:, j] = rng.permutation(shuffled[:, j])
         drops.append(base - scorer.score(clf.proba_from_matrix(shuffled) >= threshold)[2].mean())
     return (pd.DataFrame({"feature": names, "f1_drop": drops})
