@@ -285,7 +285,7 @@ def test_a_page_gets_the_same_section_features_alone_and_in_a_batch():
     second = "Next page\nstarts here without a break."
     tables = [parse_document(d, "text")[0] for d in (first, second)]
     alone = compute_features(tables[0])
-    batch = compute_features(pd.concat(tables, keys=[0, 1], names=["page", None]).reset_index(level=0))
+    batch = compute_features(page_frame(*tables))
     assert alone["section_related"].iloc[-1] == 1.0
     pd.testing.assert_frame_equal(batch.loc[0].reset_index(drop=True), alone.reset_index(drop=True))
 
@@ -296,7 +296,7 @@ def test_every_page_gets_bit_identical_features_alone_and_in_a_batch():
     documents = [synthetic_html(seed, labelled=False) for seed in (7, 8, 9)] + [raw_text(synthetic_lines(10)),
                                                                                 "Related\n\nHello world sentence."]
     tables = [parse_document(d)[0] for d in documents]
-    batch = compute_features(pd.concat(tables, keys=range(len(tables)), names=["page", None]).reset_index(level=0))
+    batch = compute_features(page_frame(*tables))
     for page, table in enumerate(tables):
         alone = compute_features(table).to_numpy()
         assert np.array_equal(batch.loc[[page]].to_numpy(), alone, equal_nan=True), page
