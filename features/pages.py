@@ -66,7 +66,7 @@ class PageIndex:
 
     def _sum_before(self, running: np.ndarray, k: np.ndarray) -> np.ndarray:
         """Per row, the sum of its page's values on rows before ``k`` (row_start <= k <= row_end)."""
-        return np.where(k > self.row_start, running[np.maximum(k - 1, 0)], 0.0) if self.n else np.zeros(0)
+        return np.where(k > self.row_start, running[np.maximum(k - 1, 0)], 0.0)
 
     def page_sum(self, values: np.ndarray) -> np.ndarray:
         """Per-row sum of ``values`` over the row's page."""

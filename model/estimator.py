@@ -249,11 +249,11 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         kinds = [kind] * len(documents) if isinstance(kind, str) else list(kind)
         if len(kinds) != len(documents):
             raise ValueError(f"{len(documents)} documents but {len(kinds)} kinds")
-        columns = []
+        pages = []  # each page's blocks as column lists, stacked into one table below
         for i, (document, k) in enumerate(zip(documents, kinds)):
-            page, kinds[i] = parse_columns(document, k, limits=limits)
-            columns.append(page)
-        blocks = blocks_frame(columns)
+            columns, kinds[i] = parse_columns(document, k, limits=limits)
+            pages.append(columns)
+        blocks = blocks_frame(pages)
         proba = self.predict_proba(blocks)[:, 1] if len(blocks) else np.zeros(0)
         return blocks, kinds, proba
 
