@@ -98,13 +98,16 @@ def cmd_train(args) -> int:
     params = {k: v for k, v in (("max_iter", args.max_iter), ("learning_rate", args.learning_rate),
                                 ("max_leaf_nodes", args.max_leaf_nodes)) if v is not None}
     estimator = BoilerplateClassifier(**params)
+    if args.cv and args.no_refit:
+        raise CliError("--cv validates on every page and then fits on all of them; --no-refit needs --holdout")
     clf, training, validation = train(pages, estimator, holdout=args.holdout, seed=args.seed,
-                                      refit=not args.no_refit, progress=not args.quiet, log=log)
+                                      refit=not args.no_refit, cv=args.cv, progress=not args.quiet, log=log)
     training["data"] = [str(p) for p in args.data]
     training["kind"] = args.kind
     save_model(clf, args.out, training=training, validation=validation)
+    how = f"{args.cv}-fold cross-validation by domain" if args.cv else "validation on domains not seen in training"
     for kind, rep in (validation.get("by_kind") or {}).items():
-        print(format_report(rep, f"validation on {kind} input (domains not seen in training)"))
+        print(format_report(rep, f"{how}, {kind} input"))
     print(f"model written to {args.out} (threshold {clf.threshold:.3f})")
     return 0
 
@@ -324,6 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--holdout", type=float, default=0.2, help="share of domains held out for validation (default 0.2)")
     p.add_argument("--seed", type=int, default=0, help="seed of the validation split")
     p.add_argument("--no-refit", action="store_true", help="keep the model fitted without the held-out pages")
+    p.add_argument("--cv", type=int, metavar="K",
+                   help="choose the threshold and record the figures by K-fold cross-validation by domain "
+                        "over all pages instead of a hold-out (K+1 fits)")
     p.add_argument("--max-iter", type=int, help="boosting iterations (default 300)")
     p.add_argument("--learning-rate", type=float, help="boosting learning rate (default 0.1)")
     p.add_argument("--max-leaf-nodes", type=int, help="leaves per tree (default 63)")

@@ -213,6 +213,22 @@ def test_train_with_holdout_records_validation(run_cli, tmp_path):
     assert 0.05 <= meta["threshold"] <= 0.95
 
 
+def test_train_with_cv_records_cross_validated_figures_and_refuses_no_refit(run_cli, tmp_path):
+    data = write_hand_labelled_dir(tmp_path / "data", n_text=4, n_html=4)
+    model_path = tmp_path / "m.joblib"
+    code, out, err = run_cli(["train", "--data", data, "--out", model_path, "--cv", "2", "--quiet", "--max-iter", "10"])
+    assert code == 0, err
+    assert "2-fold cross-validation by domain, html input" in out
+    meta = load_model(model_path).metadata_
+    assert meta["validation"]["split"] == {"cv": 2, "by": "domain"}
+    assert meta["training"]["refit_on_all"]
+    assert sum(rep["overall"]["pages"] for rep in meta["validation"]["by_kind"].values()) == 8
+    code, _, err = run_cli(["train", "--data", data, "--out", tmp_path / "n.joblib", "--cv", "2", "--no-refit",
+                            "--quiet"])
+    assert code == 2 and "--no-refit" in err
+    assert not (tmp_path / "n.joblib").exists()
+
+
 def test_train_on_bad_data_is_one_line_and_exit_2(run_cli, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{not json\n")

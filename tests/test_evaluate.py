@@ -9,7 +9,9 @@ from conftest import synthetic_pageset
 from training.compare import compare, summarise
 from training.evaluate import THRESHOLDS, best_threshold, format_report, report, scorer_for
 from training.metrics import word_prf
-from training.train import domain_folds, domain_holdout, train
+from training.evaluate import featurize
+from training.train import (_training_rows, cross_validate, domain_folds, domain_holdout, single_block_pages,
+                            train)
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +75,69 @@ def test_train_without_holdout_fits_all_pages(pages):
     assert validation == {}
     assert training["pages"] == len(pages) and training["refit_on_all"]
     assert (clf.predict(pages.blocks) == np.where(pages.blocks["label"], "content", "boilerplate")).mean() > 0.95
+
+
+def test_single_block_pages_are_one_block_of_each_label_per_page_featurised_alone(pages):
+    from features import FEATURE_NAMES, compute_features
+
+    singles = single_block_pages(pages, seed=3)
+    blocks = pages.blocks
+    labels_per_page = blocks.groupby("page")["label"].nunique()
+    assert len(singles) == labels_per_page.sum()
+    assert singles["page"].tolist() == list(range(len(singles)))  # each block a page of its own
+    for origin, group in singles.groupby("origin"):
+        assert sorted(group["label"]) == sorted(blocks.loc[blocks["page"] == origin, "label"].unique())
+    for _, row in singles.iterrows():
+        page = blocks[blocks["page"] == row["origin"]]
+        source = page[(page["text"] == row["text"]) & (page["label"] == row["label"])].iloc[:1]
+        assert len(source) == 1
+        alone = compute_features(source.drop(columns=["page", "label"]).reset_index(drop=True))
+        np.testing.assert_array_equal(alone.to_numpy()[0], row[list(FEATURE_NAMES)].to_numpy(float))
+    assert not single_block_pages(pages, seed=3).equals(single_block_pages(pages, seed=4))
+
+
+def test_training_rows_add_the_single_block_pages_of_the_fitted_pages_only(pages):
+    features = featurize(pages)
+    singles = single_block_pages(pages)
+    fitted = np.arange(len(pages)) % 3 != 0
+    X, y, groups = _training_rows(pages, features, fitted, singles)
+    blocks = fitted[pages.blocks["page"].to_numpy()]
+    n_extra = int(fitted[singles["origin"]].sum())
+    assert 0 < n_extra < len(singles)
+    assert len(X) == len(y) == len(groups) == blocks.sum() + n_extra
+    page = X["page"].to_numpy()
+    assert (page == X.index.to_numpy()).all() and (np.diff(page) >= 0).all()
+    assert len(np.unique(page[-n_extra:])) == n_extra and page[-n_extra] > page[-n_extra - 1]
+    extra = singles[fitted[singles["origin"]]]
+    assert (y[-n_extra:] == extra["label"].to_numpy()).all()
+    assert (groups[-n_extra:] == pages.pages["domain"].to_numpy()[extra["origin"]]).all()
+    assert X["text"].tolist()[-n_extra:] == extra["text"].tolist()
+    X0, y0, _ = _training_rows(pages, features, fitted, None)
+    assert len(X0) == blocks.sum()
+
+
+def test_train_with_cv_takes_the_threshold_that_cross_validation_finds_best(pages):
+    from model import BoilerplateClassifier
+
+    small = BoilerplateClassifier(max_iter=10, min_samples_leaf=5)
+    clf, training, validation = train(pages, small, cv=2, log=lambda *a: None)
+    proba = cross_validate(pages, small, k=2, log=lambda *a: None)  # what `evaluate --cv 2` computes
+    threshold, _ = best_threshold(scorer_for(pages), proba)
+    assert validation["threshold"] == threshold == clf.threshold
+    assert validation["split"] == {"cv": 2, "by": "domain"} and training["refit_on_all"]
+    html = pages.subset((pages.pages["kind"] == "html").to_numpy())
+    html_proba = proba[(pages.pages["kind"].to_numpy() == "html")[pages.blocks["page"].to_numpy()]]
+    assert validation["by_kind"]["html"]["overall"] == report(html, html_proba, threshold)["overall"]
+
+
+def test_training_adds_single_block_pages_unless_told_not_to(pages):
+    from model import BoilerplateClassifier
+
+    quiet = dict(holdout=0, log=lambda *a: None)
+    _, with_singles, _ = train(pages, BoilerplateClassifier(max_iter=5, min_samples_leaf=5), **quiet)
+    _, without, _ = train(pages, BoilerplateClassifier(max_iter=5, min_samples_leaf=5), single_blocks=False, **quiet)
+    assert with_singles["single_block_pages"] == len(single_block_pages(pages))
+    assert without["single_block_pages"] == 0
 
 
 def test_keep_all_baseline_scores_every_page(pages):

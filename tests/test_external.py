@@ -57,3 +57,15 @@ def test_bundled_model_cleans_the_harbour_page(default_model_path):
     for dropped in ("Related posts", "Leave a Reply", "light rain", "• HI/LO: 18/11", "• Wind: 4.2 m/s",
                     "• Humidity: 81%"):
         assert dropped not in kept_lines, dropped
+
+
+def test_bundled_model_keeps_a_document_of_one_paragraph_and_drops_a_lone_menu(default_model_path):
+    from model import load_model
+
+    clf = load_model()
+    paragraph = ("The city council voted on Tuesday to approve a new park in the north district, after two "
+                 "years of debate. Construction will begin next spring and cost about two million dollars.")
+    for document in (paragraph, f"<p>{paragraph}</p>"):
+        assert clf.clean(document) == paragraph, document
+    for menu in ("Home | About | Contact", "Skip to content"):
+        assert clf.clean(menu) == "", menu

@@ -8,10 +8,11 @@ own group.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 
-from model.estimator import BoilerplateClassifier
+from model.estimator import BoilerplateClassifier, prepare_blocks
 
 from .evaluate import best_threshold, featurize, report, scorer_for
 from .pages import PageSet
@@ -50,56 +51,110 @@ def _block_mask(pageset: PageSet, page_mask: np.ndarray) -> np.ndarray:
     return page_mask[pageset.blocks["page"].to_numpy()]
 
 
+def single_block_pages(pageset: PageSet, seed: int = 0) -> pd.DataFrame:
+    """Training rows for documents of a single block: ``prepare_blocks`` rows plus ``label`` and
+    ``origin`` (the page row each block comes from).
+
+    Users clean one-paragraph documents; labelled web pages have almost no one-block pages, and
+    the few they have are script-only shells ("You need to enable JavaScript"), so trees trained
+    on whole pages dropped any lone block, a 250-word article included.  From every page one
+    content block and one boilerplate block, drawn at random, each become a page of their own
+    with their label: the trees learn to judge a block that has no page around it by itself."""
+    blocks = pageset.blocks
+    page = blocks["page"].to_numpy()
+    label = blocks["label"].to_numpy(bool)
+    # Sort the blocks by page, then label, then a random key; the first of each (page, label)
+    # run is a block drawn at random among those of its page with that label.
+    order = np.lexsort((np.random.default_rng(seed).random(len(blocks)), label, page))
+    key = page[order] * 2 + label[order]
+    chosen = np.sort(order[np.r_[True, key[1:] != key[:-1]]] if len(order) else order)
+    singles = blocks.iloc[chosen].reset_index(drop=True).assign(page=np.arange(len(chosen)))
+    return prepare_blocks(singles).assign(label=label[chosen], origin=page[chosen])
+
+
+def _training_rows(pageset: PageSet, features: pd.DataFrame, page_mask: np.ndarray, singles):
+    """``(X, y, groups)`` to fit on: the blocks of the pages in ``page_mask`` and, unless
+    ``singles`` is None, the single-block pages drawn from them, numbered after the last page
+    (pages must stay in increasing order).  A single-block page keeps its site as its group, so
+    the out-of-fold word model never scores it with a model that saw its page (unless the data
+    has a single site, where the word model's folds fall back to pages)."""
+    blocks = _block_mask(pageset, page_mask)
+    X, y, groups = features[blocks], pageset.blocks["label"].to_numpy()[blocks], block_domains(pageset)[blocks]
+    if singles is None or not len(X):
+        return X, y, groups
+    extra = singles[page_mask[singles["origin"].to_numpy()]]
+    page = int(X.index.max()) + 1 + np.arange(len(extra))
+    extra = extra.set_axis(pd.Index(page, name="page")).assign(page=page)
+    return (pd.concat([X, extra[X.columns]]), np.concatenate([y, extra["label"].to_numpy(bool)]),
+            np.concatenate([groups, pageset.pages["domain"].to_numpy()[extra["origin"].to_numpy()]]))
+
+
 def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, holdout: float = 0.2,
-          seed: int = 0, refit: bool = True, progress: bool = False, log=print):
+          seed: int = 0, refit: bool = True, single_blocks: bool = True, cv: int | None = None,
+          progress: bool = False, log=print):
     """Fit a model on ``pageset``; returns ``(estimator, training_summary, validation_figures)``.
 
     With ``holdout`` > 0 a by-domain share of the pages is held out: the model is fitted on the
     rest, the threshold that maximises mean page word F1 on the held-out pages is chosen and
-    the held-out figures are recorded.  With ``refit`` the final model is then fitted on all
-    pages with that threshold (the figures stay those of the held-out run).
+    the held-out figures are recorded.  With ``cv`` = K the threshold and figures come instead
+    from K-fold cross-validation by domain (``cross_validate``): every page is scored by a model
+    that never saw its site, so the threshold is chosen on all pages rather than a fifth of them.
+    With ``refit`` (always, with ``cv``) the final model is then fitted on all pages with that
+    threshold (the figures stay those of the validation).  ``single_blocks`` adds the training
+    pages' ``single_block_pages`` to every fit.
     """
     estimator = clone(estimator) if estimator is not None else BoilerplateClassifier()
     log(f"{len(pageset)} pages, {len(pageset.blocks)} blocks, {pageset.pages['domain'].nunique()} domains")
     features = featurize(pageset, progress=progress)
-    labels = pageset.blocks["label"].to_numpy()
-    domains = block_domains(pageset)
-    val_pages = domain_holdout(pageset, holdout, seed)
+    singles = single_block_pages(pageset, seed) if single_blocks else None
+    val_pages = np.ones(len(pageset), bool) if cv else domain_holdout(pageset, holdout, seed)
     validation = {}
-    if val_pages.any():
-        train_blocks = _block_mask(pageset, ~val_pages)
-        val_blocks = _block_mask(pageset, val_pages)
+    if cv:
+        proba = cross_validate(pageset, estimator, k=cv, features=features, singles=singles, log=log)
+        validation["split"] = {"cv": cv, "by": "domain"}
+    elif val_pages.any():
         log(f"fitting on {int((~val_pages).sum())} pages, validating on {int(val_pages.sum())} pages "
             f"of unseen domains")
-        estimator.fit(features[train_blocks], labels[train_blocks], groups=domains[train_blocks])
+        X, y, groups = _training_rows(pageset, features, ~val_pages, singles)
+        estimator.fit(X, y, groups=groups)
+        proba = estimator.predict_proba(features[_block_mask(pageset, val_pages)])[:, 1]
+        validation["split"] = {"holdout": holdout, "seed": seed, "by": "domain"}
+    if validation:
         val_set = pageset.subset(val_pages)
-        proba = estimator.predict_proba(features[val_blocks])[:, 1]
         threshold, _ = best_threshold(scorer_for(val_set), proba)
         estimator.set_params(threshold=threshold)
-        validation = {"threshold": threshold, "page_ids": val_set.pages["id"].astype(str).unique().tolist(),
-                      "split": {"holdout": holdout, "seed": seed, "by": "domain"}, "by_kind": {}}
+        validation.update(threshold=threshold, page_ids=val_set.pages["id"].astype(str).unique().tolist(),
+                          by_kind={})
         kinds = val_set.pages["kind"].to_numpy()
         block_kinds = kinds[val_set.blocks["page"].to_numpy()]
         for kind in sorted(set(kinds)):
             validation["by_kind"][kind] = report(val_set.subset(kinds == kind), proba[block_kinds == kind], threshold)
-    if refit or not val_pages.any():
-        log(f"fitting on all {len(pageset)} pages" if refit else "fitting")
-        estimator.fit(features, labels, groups=domains)
+    fitted_pages = ~val_pages
+    if refit or cv or not val_pages.any():
+        log(f"fitting on all {len(pageset)} pages" if validation else "fitting")
+        fitted_pages = np.ones(len(pageset), bool)
+        X, y, groups = _training_rows(pageset, features, fitted_pages, singles)
+        estimator.fit(X, y, groups=groups)
     training = pageset.summary()
-    training["refit_on_all"] = bool(refit or not val_pages.any())
+    training["refit_on_all"] = bool(fitted_pages.all())
+    training["single_block_pages"] = 0 if singles is None else int(fitted_pages[singles["origin"]].sum())
     return estimator, training, validation
 
 
 def cross_validate(pageset: PageSet, estimator: BoilerplateClassifier, k: int = 5, features=None,
-                   progress: bool = False, log=print) -> np.ndarray:
-    """Out-of-fold content probability of every block, folds grouped by domain."""
+                   single_blocks: bool = True, singles=None, progress: bool = False, log=print) -> np.ndarray:
+    """Out-of-fold content probability of every block, folds grouped by domain (each fold's fit
+    with the ``single_block_pages`` of its training pages, as ``train`` does; pass ``singles`` to
+    reuse them)."""
     features = featurize(pageset, progress=progress) if features is None else features
-    labels = pageset.blocks["label"].to_numpy()
-    domains = block_domains(pageset)
-    fold = domain_folds(pageset, k)[pageset.blocks["page"].to_numpy()]
-    proba = np.zeros(len(labels))
+    if singles is None and single_blocks:
+        singles = single_block_pages(pageset)
+    page_fold = domain_folds(pageset, k)
+    fold = page_fold[pageset.blocks["page"].to_numpy()]
+    proba = np.zeros(len(pageset.blocks))
     for i in range(k):
-        log(f"fold {i + 1}/{k}: fitting on {int((fold != i).sum())} blocks")
-        model = clone(estimator).fit(features[fold != i], labels[fold != i], groups=domains[fold != i])
+        X, y, groups = _training_rows(pageset, features, page_fold != i, singles)
+        log(f"fold {i + 1}/{k}: fitting on {len(X)} blocks")
+        model = clone(estimator).fit(X, y, groups=groups)
         proba[fold == i] = model.predict_proba(features[fold == i])[:, 1]
     return proba
