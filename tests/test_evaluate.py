@@ -126,8 +126,13 @@ def test_train_with_cv_takes_the_threshold_that_cross_validation_finds_best(page
     assert validation["threshold"] == threshold == clf.threshold
     assert validation["split"] == {"cv": 2, "by": "domain"} and training["refit_on_all"]
     html = pages.subset((pages.pages["kind"] == "html").to_numpy())
-    html_proba = proba[(pages.pages["kind"].to_numpy() == "html")[pages.blocks["page"].to_numpy()]]
-    assert validation["by_kind"]["html"]["overall"] == report(html, html_proba, threshold)["overall"]
+    html_blocks = (pages.pages["kind"].to_numpy() == "html")[pages.blocks["page"].to_numpy()]
+    assert validation["by_kind"]["html"]["overall"] == report(html, proba[html_blocks], threshold)["overall"]
+    _, without, plain = train(pages, small, cv=2, single_blocks=False, log=lambda *a: None)
+    assert without["single_block_pages"] == 0
+    plain_proba = cross_validate(pages, small, k=2, single_blocks=False, log=lambda *a: None)
+    assert plain["threshold"] == best_threshold(scorer_for(pages), plain_proba)[0]
+    assert plain["by_kind"]["html"]["overall"] == report(html, plain_proba[html_blocks], plain["threshold"])["overall"]
 
 
 def test_training_adds_single_block_pages_unless_told_not_to(pages):

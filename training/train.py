@@ -110,7 +110,8 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
     val_pages = np.ones(len(pageset), bool) if cv else domain_holdout(pageset, holdout, seed)
     validation = {}
     if cv:
-        proba = cross_validate(pageset, estimator, k=cv, features=features, singles=singles, log=log)
+        proba = cross_validate(pageset, estimator, k=cv, features=features, single_blocks=single_blocks, seed=seed,
+                               log=log)
         validation["split"] = {"cv": cv, "by": "domain"}
     elif val_pages.any():
         log(f"fitting on {int((~val_pages).sum())} pages, validating on {int(val_pages.sum())} pages "
@@ -142,13 +143,12 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
 
 
 def cross_validate(pageset: PageSet, estimator: BoilerplateClassifier, k: int = 5, features=None,
-                   single_blocks: bool = True, singles=None, progress: bool = False, log=print) -> np.ndarray:
-    """Out-of-fold content probability of every block, folds grouped by domain (each fold's fit
-    with the ``single_block_pages`` of its training pages, as ``train`` does; pass ``singles`` to
-    reuse them)."""
+                   single_blocks: bool = True, seed: int = 0, progress: bool = False, log=print) -> np.ndarray:
+    """Out-of-fold content probability of every block, folds grouped by domain (with
+    ``single_blocks``, each fold's fit adds the ``single_block_pages`` of its training pages, as
+    ``train`` does)."""
     features = featurize(pageset, progress=progress) if features is None else features
-    if singles is None and single_blocks:
-        singles = single_block_pages(pageset)
+    singles = single_block_pages(pageset, seed) if single_blocks else None
     page_fold = domain_folds(pageset, k)
     fold = page_fold[pageset.blocks["page"].to_numpy()]
     proba = np.zeros(len(pageset.blocks))
