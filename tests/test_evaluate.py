@@ -7,9 +7,8 @@ import pytest
 
 from conftest import synthetic_pageset
 from training.compare import compare, summarise
-from training.evaluate import THRESHOLDS, best_threshold, format_report, report, scorer_for
+from training.evaluate import THRESHOLDS, best_threshold, featurize, format_report, report, scorer_for
 from training.metrics import word_prf
-from training.evaluate import featurize
 from training.train import (_training_rows, cross_validate, domain_folds, domain_holdout, single_block_pages,
                             train)
 
@@ -112,7 +111,7 @@ def test_training_rows_add_the_single_block_pages_of_the_fitted_pages_only(pages
     assert (y[-n_extra:] == extra["label"].to_numpy()).all()
     assert (groups[-n_extra:] == pages.pages["domain"].to_numpy()[extra["origin"]]).all()
     assert X["text"].tolist()[-n_extra:] == extra["text"].tolist()
-    X0, y0, _ = _training_rows(pages, features, fitted, None)
+    X0, _, _ = _training_rows(pages, features, fitted, None)
     assert len(X0) == blocks.sum()
 
 
