@@ -32,6 +32,9 @@ FEATURES = {
     "page_words_log": "log(1 + words in the page)",
     "dup_count_log": "log(1 + other blocks of the page with the same text, case and digits ignored)",
     "dup_first": "1 when no earlier block of the page has the same text",
+    "opening_dup_log": "log(1 + other blocks of the page opening with the same two words, case ignored, "
+                       "numbers alike)",
+    "opening_dup_win3": "mean opening_dup_log of the blocks within 3 before and after (not itself)",
     "gap_before": "a paragraph break precedes the block",
     "gap_after": "a paragraph break follows the block",
     "indent": "leading spaces of the line (0 for HTML)",
@@ -51,6 +54,8 @@ FEATURES = {
        for base in NEIGHBOUR_BASE for w in WINDOWS},
 }
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+")
 
 
 def _distance_to_flagged(pages: PageIndex, flag: np.ndarray, backwards: bool) -> np.ndarray:
@@ -79,6 +84,12 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: 
     same_text = group_codes(pages.row_page, pd.factorize(np.asarray(keys, dtype=object))[0])
     first = np.zeros(n, bool)
     first[np.unique(same_text, return_index=True)[1]] = True
+    # The first two words: the keys of a widget's or a spec sheet's rows ("Wind: 4 m/s"), the
+    # openings of repeated cards ("Posted by ..."); rarely shared by two paragraphs.
+    openings = np.asarray([_NUMBER.sub("0", " ".join(_WORD.findall(t[:80].lower())[:2])) for t in texts],
+                          dtype=object)
+    same_opening = group_codes(pages.row_page, pd.factorize(openings)[0])
+    opening_dup = np.where(openings != "", np.bincount(same_opening)[same_opening] - 1, 0) if n else np.zeros(0)
     gap_before = blocks["gap_before"].to_numpy(np.float64)
     gap_after = pages.shift(gap_before, 1)
     prose = (n_words >= PROSE_MIN_WORDS) & ((base["n_sentences"] >= 1) | (base["stopword_share"] >= 0.3))
@@ -96,6 +107,8 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: 
         "page_words_log": np.log1p(page_words),
         "dup_count_log": np.log1p(np.bincount(same_text)[same_text] - 1) if n else np.zeros(0),
         "dup_first": first.astype(np.float64),
+        "opening_dup_log": np.log1p(opening_dup),
+        "opening_dup_win3": pages.window_mean(np.log1p(opening_dup), 3, 3, exclude_self=True),
         "gap_before": gap_before,
         "gap_after": np.where(np.isnan(gap_after), 1.0, gap_after),
         "indent": blocks["indent"].to_numpy(np.float64),

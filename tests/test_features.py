@@ -206,6 +206,22 @@ def test_duplicate_lines_are_counted_ignoring_case_and_digits():
     assert feats["dup_first"].tolist() == [1, 1, 0, 1, 0, 0]
 
 
+def test_rows_of_a_widget_share_their_opening_words_and_paragraphs_do_not():
+    page = ("The ministry said on Monday that talks would go on.\n"
+            "  • Wind: 4.46 m/s\n  • Humidity: 54%\n"
+            "  • WIND: 2 m/s\n  • Humidity: 32%\n"
+            "The talks began in March and will resume next week.\n"
+            "  • Wind: 5 m/s\n"
+            "!!!\n"
+            "???")
+    _, feats = features_of(page)
+    # "wind 0" three times, "humidity 0" twice (case ignored, numbers alike); no words: no opening.
+    assert np.expm1(feats["opening_dup_log"]).round().tolist() == [0, 2, 1, 2, 1, 0, 2, 0, 0]
+    window = feats["opening_dup_win3"].to_numpy()
+    assert window[1] == pytest.approx(np.mean(np.log1p([0, 1, 2, 1])))
+    assert window[-1] == pytest.approx(np.mean(np.log1p([0, 2, 0])))
+
+
 def test_position_and_gap_features():
     _, feats = features_of("one\n\ntwo\nthree\n\nfour\nfive")
     assert feats["rel_position"].tolist() == pytest.approx([0, 0.25, 0.5, 0.75, 1.0])
