@@ -110,8 +110,7 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
     val_pages = np.ones(len(pageset), bool) if cv else domain_holdout(pageset, holdout, seed)
     validation = {}
     if cv:
-        proba = cross_validate(pageset, estimator, k=cv, features=features, single_blocks=single_blocks, seed=seed,
-                               log=log)
+        proba = _out_of_fold(pageset, estimator, cv, features, singles, log)
         validation["split"] = {"cv": cv, "by": "domain"}
     elif val_pages.any():
         log(f"fitting on {int((~val_pages).sum())} pages, validating on {int(val_pages.sum())} pages "
@@ -149,6 +148,13 @@ def cross_validate(pageset: PageSet, estimator: BoilerplateClassifier, k: int = 
     ``train`` does)."""
     features = featurize(pageset, progress=progress) if features is None else features
     singles = single_block_pages(pageset, seed) if single_blocks else None
+    return _out_of_fold(pageset, estimator, k, features, singles, log)
+
+
+def _out_of_fold(pageset: PageSet, estimator: BoilerplateClassifier, k: int, features: pd.DataFrame, singles,
+                 log) -> np.ndarray:
+    """``cross_validate`` on features and single-block pages already computed (``train --cv``
+    has both at hand for its final fit)."""
     page_fold = domain_folds(pageset, k)
     fold = page_fold[pageset.blocks["page"].to_numpy()]
     proba = np.zeros(len(pageset.blocks))
