@@ -89,7 +89,8 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: 
     openings = np.asarray([_NUMBER.sub("0", " ".join(_WORD.findall(t[:80].lower())[:2])) for t in texts],
                           dtype=object)
     same_opening = group_codes(pages.row_page, pd.factorize(openings)[0])
-    opening_dup = np.where(openings != "", np.bincount(same_opening)[same_opening] - 1, 0) if n else np.zeros(0)
+    opening_dup_log = np.log1p(np.where(openings != "", np.bincount(same_opening)[same_opening] - 1, 0)
+                               if n else np.zeros(0))
     gap_before = blocks["gap_before"].to_numpy(np.float64)
     gap_after = pages.shift(gap_before, 1)
     prose = (n_words >= PROSE_MIN_WORDS) & ((base["n_sentences"] >= 1) | (base["stopword_share"] >= 0.3))
@@ -107,8 +108,8 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: 
         "page_words_log": np.log1p(page_words),
         "dup_count_log": np.log1p(np.bincount(same_text)[same_text] - 1) if n else np.zeros(0),
         "dup_first": first.astype(np.float64),
-        "opening_dup_log": np.log1p(opening_dup),
-        "opening_dup_win3": pages.window_mean(np.log1p(opening_dup), 3, 3, exclude_self=True),
+        "opening_dup_log": opening_dup_log,
+        "opening_dup_win3": pages.window_mean(opening_dup_log, 3, 3, exclude_self=True),
         "gap_before": gap_before,
         "gap_after": np.where(np.isnan(gap_after), 1.0, gap_after),
         "indent": blocks["indent"].to_numpy(np.float64),
