@@ -52,6 +52,12 @@ def compute_features(blocks: pd.DataFrame, page: np.ndarray | None = None) -> pd
     gives each row's page, pages contiguous and in increasing order.  The page numbers become the
     index of the result, so that a feature matrix still knows its pages.
     """
+    if page is None and "page" not in blocks and not blocks.index.is_unique:
+        # pd.concat of block tables repeats their row numbers: taken as one page, the features
+        # (neighbours, page statistics) would silently mix the pages.
+        raise ValueError("the block table repeats row numbers, as stacked pages do, but has no page column: "
+                         "stack pages with pd.concat([t.assign(page=i) for i, t in enumerate(tables)], "
+                         "ignore_index=True)")
     if page is None:
         page = blocks["page"].to_numpy() if "page" in blocks else np.zeros(len(blocks), np.int64)
     pages = PageIndex(page)

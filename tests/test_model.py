@@ -260,3 +260,12 @@ def test_word_model_folds_by_site_and_falls_back_to_pages(train_pageset):
     with pytest.warns(UserWarning, match="out-of-fold"):
         clf.fit(one_page, one_page["label"].to_numpy())
     assert clf.fit(blocks, labels, groups=one_site).predict_proba(blocks).shape == (len(blocks), 2)
+
+
+def test_stacked_pages_without_a_page_column_are_refused_not_mixed(trained_model):
+    first, _ = parse_document(raw_text(synthetic_lines(41)), "text")
+    second, _ = parse_document(synthetic_html(42, labelled=False), "html")
+    with pytest.raises(ValueError, match="no page column"):
+        trained_model.predict_proba(pd.concat([first, second]))
+    stacked = pd.concat([first.assign(page=0), second.assign(page=1)], ignore_index=True)
+    assert np.allclose(trained_model.predict_proba(stacked)[:len(first)], trained_model.predict_proba(first))
