@@ -30,6 +30,8 @@ def _read_page(page: str) -> bytes:
     if page == "-":
         return sys.stdin.buffer.read(size)
     path = Path(page)
+    if path.is_dir():
+        raise CliError(f"{page}: is a folder, not a page")
     if not path.is_file():
         raise CliError(f"{page}: no such file")
     with open(path, "rb") as handle:
@@ -255,6 +257,7 @@ def cmd_label(args) -> int:
 
 def cmd_clean_corpus(args) -> int:
     from corpus import Options, clean_corpus
+    from corpus.formats import CorpusError
 
     options = Options(field=args.field, kind=args.format, out_field=args.out_field, with_labels=args.with_labels,
                       drop_empty=args.drop_empty, threshold=args.threshold, model_path=args.model,
@@ -262,8 +265,8 @@ def cmd_clean_corpus(args) -> int:
                       trust_model=args.trust_model)
     try:
         summary = clean_corpus(args.inputs, args.out, options, jobs=args.jobs, batch_size=args.batch_size,
-                               site_mode=args.site_lines, progress=not args.quiet)
-    except FileNotFoundError as exc:
+                               site_mode=args.site_lines, progress=not args.quiet, force=args.force)
+    except (FileNotFoundError, CorpusError) as exc:
         raise CliError(str(exc)) from None
     print(summary.line(), file=sys.stderr)
     return 0
@@ -387,12 +390,36 @@ def build_parser() -> argparse.ArgumentParser:
                    help="--site-lines: drop a line found on this share of its site's pages (default 0.5)")
     p.add_argument("--site-min-pages", type=int, default=3,
                    help="--site-lines: only for sites with this many pages, lines on this many pages (default 3)")
+    p.add_argument("--force", action="store_true",
+                   help="clean again the files already cleaned in --out (default: skip them, as a restart does)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_clean_corpus)
 
     p = sub.add_parser("features", help="list the features the model uses")
     p.set_defaults(func=cmd_features)
+    for p in sub.choices.values():  # also after the command, where users put it when an error suggests it
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     return parser
+
+
+# Options naming a file a command writes (clean-corpus's --out is a folder it creates).
+_OUTPUT_FILES = ("out", "json", "pages", "plot")
+
+
+def _check_output_files(args) -> None:
+    """Make the folders of the files a command will write, and fail at once, not after an hour of
+    training, when a file cannot be written where asked."""
+    for name in _OUTPUT_FILES:
+        value = getattr(args, name, None)
+        if value is None or args.command == "clean-corpus":
+            continue
+        path = Path(value)
+        if path.is_dir():
+            raise CliError(f"--{name} {value}: is a folder, not a file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CliError(f"--{name} {value}: cannot make its folder ({exc.strerror})") from None
 
 
 def main(argv=None) -> int:
@@ -402,6 +429,7 @@ def main(argv=None) -> int:
     from training.pages import DataError
 
     try:
+        _check_output_files(args)
         return args.func(args)
     except (CliError, ModelError, DataError) as exc:
         if args.debug:

@@ -4,6 +4,8 @@ cluster.  Install with ``pip install .[dask]``.
 The model is loaded once per worker process (``worker_model`` caches it by path), not once per
 page or per partition.  ``clean_partition`` works on a pandas DataFrame partition
 (``dask.dataframe.map_partitions``); ``clean_bag`` on a bag of dict records (``dask.bag``).
+A document that cannot be cleaned (missing, not text, binary, too large) gets a null cleaned
+text; the rest of its partition is cleaned as usual.
 """
 
 from __future__ import annotations
@@ -26,11 +28,28 @@ def clean_partition(frame: pd.DataFrame, field: str = "text", kind: str = "auto"
                     model_path: str | None = None, threshold: float | None = None,
                     trusted: bool = False) -> pd.DataFrame:
     """A copy of ``frame`` with ``out_field`` holding the cleaned ``field`` of every row."""
-    clf = worker_model(model_path, trusted)
     out = frame.copy()
-    documents = ["" if doc is None or doc != doc else doc for doc in frame[field].tolist()]
-    out[out_field] = clf.clean_many(documents, kind=kind, threshold=threshold) if documents else []
+    out[out_field] = clean_each(worker_model(model_path, trusted), frame[field].tolist(), kind, threshold)
     return out
+
+
+def clean_each(clf, documents: list, kind: str = "auto", threshold: float | None = None) -> list:
+    """``clf.clean_many(documents)`` in one call, but a document that cannot be cleaned gives None
+    instead of failing the whole list."""
+    from features.decode import PageError
+
+    if not documents:
+        return []
+    try:
+        return clf.clean_many(documents, kind=kind, threshold=threshold)
+    except (PageError, TypeError):  # find the bad pages: clean one at a time
+        out = []
+        for document in documents:
+            try:
+                out.append(clf.clean(document, kind=kind, threshold=threshold))
+            except (PageError, TypeError):
+                out.append(None)
+        return out
 
 
 def clean_bag(bag, field: str = "text", kind: str = "auto", out_field: str = "clean_text",
@@ -39,10 +58,7 @@ def clean_bag(bag, field: str = "text", kind: str = "auto", out_field: str = "cl
 
     def clean_records(records):
         records = list(records)
-        if not records:
-            return []
-        clf = worker_model(model_path, trusted)
-        texts = clf.clean_many([r.get(field) or "" for r in records], kind=kind, threshold=threshold)
+        texts = clean_each(worker_model(model_path, trusted), [r.get(field) for r in records], kind, threshold)
         return [{**r, out_field: t} for r, t in zip(records, texts)]
 
     return bag.map_partitions(clean_records)

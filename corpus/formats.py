@@ -21,6 +21,10 @@ from pathlib import Path
 FORMATS = ("jsonl", "parquet", "warc")
 
 
+class CorpusError(ValueError):
+    """Input files that cannot be cleaned as given (unknown format, a folder, clashing outputs)."""
+
+
 @dataclass
 class BadRecord:
     reason: str
@@ -34,7 +38,7 @@ def detect_format(path: Path) -> str:
         return "parquet"
     if name.endswith((".warc", ".warc.gz")):
         return "warc"
-    raise ValueError(f"{path}: unknown corpus format; use .jsonl(.gz|.zst), .parquet or .warc(.gz)")
+    raise CorpusError(f"{path}: unknown corpus format; use .jsonl(.gz|.zst), .parquet or .warc(.gz)")
 
 
 def output_name(path: Path) -> str:
@@ -111,10 +115,15 @@ def _read_warc(path: Path):
 
 
 class RecordWriter:
-    """Writes cleaned records to ``path`` in the format its name says (JSONL or Parquet)."""
+    """Writes cleaned records to ``path`` in the format its name says (JSONL or Parquet).
 
-    def __init__(self, path: Path, fmt: str):
+    ``types``: Parquet types (pyarrow type names) of fields that may be null in every row of the
+    first row group (a page that could not be cleaned has a null cleaned text); without them the
+    file's schema would take the null type and refuse the text of later rows."""
+
+    def __init__(self, path: Path, fmt: str, types: dict[str, str] | None = None):
         self.path = path
+        self.types = types or {}
         self.fmt = "jsonl" if fmt == "warc" else fmt
         self._rows: list[dict] = []
         self._parquet = None
@@ -137,7 +146,12 @@ class RecordWriter:
             return
         table = pa.Table.from_pylist(self._rows)
         if self._parquet is None:
-            self._parquet = pq.ParquetWriter(self.path, table.schema)
+            schema = table.schema
+            for i, name in enumerate(schema.names):
+                if pa.types.is_null(schema.field(i).type) and name in self.types:
+                    schema = schema.set(i, pa.field(name, _arrow_type(self.types[name])))
+            table = table.cast(schema)
+            self._parquet = pq.ParquetWriter(self.path, schema)
         else:
             table = table.cast(self._parquet.schema)
         self._parquet.write_table(table)
@@ -158,6 +172,15 @@ class RecordWriter:
                 import pyarrow.parquet as pq
 
                 pq.write_table(pa.table({}), self.path)
+
+
+def _arrow_type(name: str):
+    """The pyarrow type of a name such as ``string`` or ``list<int64>``."""
+    import pyarrow as pa
+
+    if name.startswith("list<") and name.endswith(">"):
+        return pa.list_(_arrow_type(name[len("list<"):-1]))
+    return pa.type_for_alias(name)
 
 
 def _jsonable(value):

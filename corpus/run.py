@@ -6,9 +6,10 @@ and writes the results in input order; at most ``2 x jobs`` batches are in fligh
 does not grow with the input.  An output file is written under a temporary name and renamed
 when complete: a restarted run skips the files already done and never sees half a file.
 
-A record that cannot be cleaned (malformed JSON, a document that is not text, a page rejected
-as binary or too large) is reported with its file and record number and skipped; the run goes
-on and the summary counts what was skipped.
+A record that cannot be cleaned (its document missing, null or not text, or a page rejected as
+binary or too large) is reported with its file and record number and written with a null
+cleaned text, so that no record is lost (``--drop-empty`` leaves it out); a line that is not a
+JSON object is reported and skipped.  The run goes on and the summary counts both.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .formats import BadRecord, RecordWriter, detect_format, output_name, read_records
+from .formats import BadRecord, CorpusError, RecordWriter, detect_format, output_name, read_records
 from .sitelines import SiteLineCounter, line_keys
 
 WARC_FIELD = "html"
@@ -62,7 +63,7 @@ class Summary:
         rate = self.pages / self.seconds if self.seconds else 0.0
         mbs = self.megabytes / self.seconds if self.seconds else 0.0
         return (f"{self.files_done} files cleaned, {self.files_skipped} already done; {self.pages} pages "
-                f"({self.empty} left empty, {self.dropped_empty} dropped as empty), {self.bad} records skipped; "
+                f"({self.empty} left empty, {self.dropped_empty} dropped as empty), {self.bad} records not cleaned; "
                 f"{self.megabytes:.1f} MB in {self.seconds:.1f} s ({rate:.1f} pages/s, {mbs:.2f} MB/s)")
 
 
@@ -92,6 +93,8 @@ def _site_of(record: dict, url_field: str) -> str:
 def clean_batch(documents: list, sites: list[str]) -> list:
     """Clean a batch of documents in a worker: a result dict per document, or an error string."""
     clf, options, counter = _WORKER["model"], _WORKER["options"], _WORKER["sites"]
+    if not documents:
+        return []
     try:
         tables = clf.classify_many(documents, kind=options.kind, threshold=options.threshold)
     except Exception:  # one bad page spoils the batch: retry page by page to find it
@@ -143,33 +146,45 @@ def _document(record, fmt: str, options: Options):
     """The page of a record, or a BadRecord saying why there is none."""
     if isinstance(record, BadRecord):
         return record
-    value = record.get(WARC_FIELD if fmt == "warc" else options.field)
+    name = WARC_FIELD if fmt == "warc" else options.field
+    if name not in record:
+        return BadRecord(f"no field {name!r}")
+    value = record[name]
     if value is None:
-        return BadRecord(f"no field {options.field!r}")
+        return BadRecord(f"field {name!r} is null")
     if not isinstance(value, (str, bytes)):
         return BadRecord(f"field {options.field!r} holds {type(value).__name__}, not text")
     return value
 
 
+def _report(summary: Summary, log, path: Path, number: int, reason: str, outcome: str) -> None:
+    summary.bad += 1
+    message = f"{path}: record {number}: {reason}; {outcome}"
+    summary.problems.append(message)
+    log(message)
+
+
 def _batches(path: Path, fmt: str, options: Options, batch_size: int, summary: Summary, log):
-    """Yield (records, documents, sites, megabytes) batches; report bad records as they come."""
+    """Yield (records, documents, sites, megabytes) batches.  ``records`` holds (number, record,
+    reason) with reason None for the records whose document is in ``documents`` (in order) and
+    the reason it cannot be cleaned for the others; lines that are no record are reported here."""
     records, documents, sites, size = [], [], [], 0
     for number, record in read_records(path):
+        if isinstance(record, BadRecord):
+            _report(summary, log, path, number, record.reason, "skipped")
+            continue
         document = _document(record, fmt, options)
         if isinstance(document, BadRecord):
-            summary.bad += 1
-            message = f"{path}: record {number}: {document.reason}; skipped"
-            summary.problems.append(message)
-            log(message)
+            records.append((number, record, document.reason))
             continue
-        records.append((number, record))
+        records.append((number, record, None))
         documents.append(document)
         sites.append(_site_of(record, options.url_field))
         size += len(document)
-        if len(documents) >= batch_size:
+        if len(records) >= batch_size:
             yield records, documents, sites, size / 1e6
             records, documents, sites, size = [], [], [], 0
-    if documents:
+    if records:
         yield records, documents, sites, size / 1e6
 
 
@@ -238,17 +253,17 @@ def count_site_lines(inputs: list[Path], options: Options, jobs: int, batch_size
 
 
 def clean_corpus(inputs, out_dir, options: Options | None = None, jobs: int | None = None,
-                 batch_size: int = 64, site_mode: bool = False, progress: bool = True, log=None) -> Summary:
-    """Clean every input file into ``out_dir``; returns the run's ``Summary``."""
+                 batch_size: int = 64, site_mode: bool = False, progress: bool = True, log=None,
+                 force: bool = False) -> Summary:
+    """Clean every input file into ``out_dir``; returns the run's ``Summary``.
+
+    Files whose output already exists are skipped (a restart), unless ``force``."""
     options = options or Options()
     log = log or (lambda message: print(message, file=sys.stderr))
     jobs = jobs or os.cpu_count() or 1
-    inputs = [Path(p) for p in inputs]
-    for path in inputs:
-        detect_format(path)  # unknown formats fail before any work is done
-        if not path.is_file():
-            raise FileNotFoundError(f"{path}: no such file")
+    inputs = list(dict.fromkeys(Path(p) for p in inputs))
     out_dir = Path(out_dir)
+    _check_inputs(inputs, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(PARTIAL + "*"):
         stale.unlink()  # left by an interrupted run; never a finished output
@@ -256,7 +271,7 @@ def clean_corpus(inputs, out_dir, options: Options | None = None, jobs: int | No
     start = time.perf_counter()
     todo = []
     for path in inputs:
-        if (out_dir / output_name(path)).exists():
+        if (out_dir / output_name(path)).exists() and not force:
             summary.files_skipped += 1
             log(f"{path}: already cleaned in {out_dir}, skipped")
         else:
@@ -279,30 +294,53 @@ def clean_corpus(inputs, out_dir, options: Options | None = None, jobs: int | No
     return summary
 
 
+def _check_inputs(inputs: list[Path], out_dir: Path) -> None:
+    """Fail before any work on what would fail or lose data later: a missing file, a folder, an
+    unknown format, an output that would overwrite its input or another input's output."""
+    written_by: dict[Path, Path] = {}
+    for path in inputs:
+        if path.is_dir():
+            raise CorpusError(f"{path}: is a folder; pass the corpus files in it (e.g. {path}/*.jsonl.gz)")
+        detect_format(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such file")
+        target = (out_dir / output_name(path)).resolve()
+        if target == path.resolve():
+            raise CorpusError(f"{path}: its output would overwrite it; choose another --out folder")
+        if target in written_by:
+            raise CorpusError(f"{written_by[target]} and {path} would both be written to {target}; "
+                             "clean them into separate --out folders")
+        written_by[target] = path
+
+
 def _clean_file(path: Path, out_dir: Path, options: Options, pool, jobs: int, batch_size: int,
                 summary: Summary, bar, log) -> None:
     fmt = detect_format(path)
     final = out_dir / output_name(path)
     # Hidden while incomplete; the name keeps its suffix so the writer compresses the same way.
     partial = out_dir / f"{PARTIAL}{final.name}"
-    writer = RecordWriter(partial, fmt)
+    writer = RecordWriter(partial, fmt, types={options.out_field: "string", "labels": "list<int64>",
+                                               "probas": "list<double>"})
     try:
         batches = _batches(path, fmt, options, batch_size, summary, log)
         for (records, _, sites, megabytes), results in _run_batches(
                 batches, lambda b: pool.submit(clean_batch, b[1], b[2]), jobs):
-            for (number, record), result in zip(records, results):
-                if isinstance(result, str):
-                    summary.bad += 1
-                    message = f"{path}: record {number}: {result}; skipped"
-                    summary.problems.append(message)
-                    log(message)
-                    continue
-                summary.pages += 1
-                if not result["text"]:
-                    summary.empty += 1
+            results = iter(results)
+            for number, record, reason in records:
+                result = next(results) if reason is None else reason
+                if isinstance(result, str):  # the reason it could not be cleaned
+                    _report(summary, log, path, number, result,
+                            "left out" if options.drop_empty else f"kept with {options.out_field} null")
                     if options.drop_empty:
-                        summary.dropped_empty += 1
                         continue
+                    result = {"text": None, "labels": None, "probas": None}
+                else:
+                    summary.pages += 1
+                    if not result["text"]:
+                        summary.empty += 1
+                        if options.drop_empty:
+                            summary.dropped_empty += 1
+                            continue
                 out = {k: v for k, v in record.items() if not (fmt == "warc" and k == WARC_FIELD)}
                 out[options.out_field] = result["text"]
                 if options.with_labels:

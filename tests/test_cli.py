@@ -284,3 +284,26 @@ def test_console_script_is_installed():
     result = subprocess.run([script, "features"], capture_output=True, timeout=120, cwd=REPO_ROOT)
     assert result.returncode == 0
     assert f"{len(FEATURE_NAMES)} block features" in result.stdout.decode()
+
+
+def test_a_folder_for_a_page_or_an_output_file_fails_before_any_work(run_cli, model_file, text_page, tmp_path):
+    code, _, err = run_cli(["clean", tmp_path, "--model", model_file])
+    assert code == 2 and "is a folder, not a page" in err
+    code, _, err = run_cli(["train", "--data", REPO_ROOT / "data" / "labelled" / "samples.jsonl", "--out", tmp_path])
+    assert code == 2 and "is a folder, not a file" in err and "Traceback" not in err
+    (tmp_path / "taken").write_text("a file where a folder should be")
+    code, _, err = run_cli(["explain", text_page[0], "--out", tmp_path / "taken" / "r.html", "--model", model_file])
+    assert code == 2 and "cannot make its folder" in err
+
+
+def test_output_files_may_go_to_new_folders(run_cli, model_file, text_page, tmp_path):
+    code, out, err = run_cli(["explain", text_page[0], "--out", tmp_path / "new" / "r.html", "--model", model_file])
+    assert code == 0, err
+    assert "<html" in (tmp_path / "new" / "r.html").read_text(encoding="utf-8").lower()
+
+
+def test_debug_is_accepted_after_the_command_and_shows_the_traceback(run_cli, model_file, tmp_path):
+    import cli
+
+    with pytest.raises(cli.CliError, match="no such file"):
+        run_cli(["clean", tmp_path / "missing.html", "--model", model_file, "--debug"])

@@ -55,17 +55,58 @@ def test_jsonl_gz_keeps_every_field_and_adds_the_cleaned_text(tmp_path, model_fi
     assert summary.pages == 6 and summary.bad == 0 and summary.files_done == 1
 
 
-def test_bad_records_are_reported_with_file_and_number_and_skipped(tmp_path, model_file):
-    src = write_jsonl(tmp_path / "a.jsonl", pages(3), extra_lines=["{not json", json.dumps({"text": 5}),
-                                                                   json.dumps([1, 2])])
+def test_bad_records_are_reported_with_file_and_number_and_none_is_lost(tmp_path, model_file):
+    extra = ["{not json", json.dumps({"id": "int", "text": 5}), json.dumps([1, 2]), json.dumps({"id": "null", "text": None}),
+             json.dumps({"id": "none"}), json.dumps({"id": "png", "text": "\x89PNG\r\n\x1a\n" + "\x00" * 64})]
+    src = write_jsonl(tmp_path / "a.jsonl", pages(3), extra_lines=extra)
     messages = []
     summary = clean_corpus([src], tmp_path / "out", Options(model_path=str(model_file)), jobs=1,
                            progress=False, log=messages.append)
-    assert summary.pages == 3 and summary.bad == 3
-    assert any(f"{src}: record 4: not valid JSON" in m for m in messages)
-    assert any(f"{src}: record 5: field 'text' holds int" in m for m in messages)
-    assert any(f"{src}: record 6: not a JSON object" in m for m in messages)
-    assert len(read_out(tmp_path / "out" / "a.jsonl")) == 3
+    assert summary.pages == 3 and summary.bad == 6
+    assert any(f"{src}: record 4: not valid JSON" in m and m.endswith("; skipped") for m in messages)
+    assert any(f"{src}: record 5: field 'text' holds int, not text; kept with clean_text null" in m for m in messages)
+    assert any(f"{src}: record 6: not a JSON object; skipped" in m for m in messages)
+    assert any(f"{src}: record 7: field 'text' is null" in m for m in messages)
+    assert any(f"{src}: record 8: no field 'text'" in m for m in messages)
+    assert any(f"{src}: record 9: PageError" in m and "binary" in m for m in messages)
+    out = read_out(tmp_path / "out" / "a.jsonl")
+    assert [r["id"] for r in out] == [0, 1, 2, "int", "null", "none", "png"]
+    assert [r["clean_text"] is None for r in out] == [False] * 3 + [True] * 4
+    assert out[3]["text"] == 5  # the record as it came
+    dropped = clean_corpus([src], tmp_path / "drop", Options(model_path=str(model_file), drop_empty=True), jobs=1,
+                           progress=False, log=lambda message: None)
+    assert [r["id"] for r in read_out(tmp_path / "drop" / "a.jsonl")] == [0, 1, 2] and dropped.bad == 6
+
+
+def test_parquet_keeps_a_text_column_when_the_first_rows_could_not_be_cleaned(tmp_path, model_file):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    records = [{"id": i, "text": None} for i in range(3)] + pages(2, start=3)
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "n.parquet")
+    summary = run([tmp_path / "n.parquet"], tmp_path / "out", model_file, with_labels=True)
+    table = pq.read_table(tmp_path / "out" / "n.parquet")
+    assert table.schema.field("clean_text").type == pa.string()
+    assert table.column("clean_text").to_pylist()[:3] == [None] * 3 and all(table.column("clean_text").to_pylist()[3:])
+    assert summary.bad == 3 and summary.pages == 2
+
+
+def test_inputs_that_would_overwrite_each_other_or_themselves_are_refused_before_any_work(tmp_path, model_file):
+    from corpus.formats import CorpusError
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_jsonl(tmp_path / folder / "part-0.jsonl", pages(1))
+    with pytest.raises(CorpusError, match="would both be written to"):
+        run([tmp_path / "a" / "part-0.jsonl", tmp_path / "b" / "part-0.jsonl"], tmp_path / "out", model_file)
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(CorpusError, match="would overwrite it"):
+        run([tmp_path / "a" / "part-0.jsonl"], tmp_path / "a", model_file)
+    with pytest.raises(CorpusError, match="is a folder"):
+        run([tmp_path / "a"], tmp_path / "out", model_file)
+    assert read_out(tmp_path / "a" / "part-0.jsonl")[0]["id"] == 0  # the input untouched
+    summary = run([tmp_path / "a" / "part-0.jsonl", tmp_path / "a" / "part-0.jsonl"], tmp_path / "out", model_file)
+    assert summary.files_done == 1  # the same file named twice is cleaned once
 
 
 def test_drop_empty_and_labels(tmp_path, model_file, trained_model):
@@ -133,6 +174,10 @@ def test_a_restart_skips_finished_files_and_removes_partial_ones(tmp_path, model
     assert (out / "e1.jsonl").stat().st_mtime_ns == done
     assert len(read_out(out / "e2.jsonl")) == 2
     assert not list(out.glob(".partial-*"))
+    forced = clean_corpus([first], out, Options(model_path=str(model_file), threshold=1.0), jobs=1, progress=False,
+                          log=lambda message: None, force=True)
+    assert forced.files_done == 1 and forced.files_skipped == 0
+    assert [r["clean_text"] for r in read_out(out / "e1.jsonl")] == ["", ""]  # cleaned again, at the new threshold
 
 
 def test_an_interrupted_file_leaves_no_output_behind(tmp_path, model_file, monkeypatch):
@@ -207,10 +252,20 @@ def test_site_mode_drops_template_lines_that_the_model_alone_keeps(tmp_path, mod
 
 def test_unknown_format_and_missing_file_fail_before_any_work(tmp_path, model_file):
     (tmp_path / "x.csv").write_text("a,b")
-    with pytest.raises(ValueError, match="unknown corpus format"):
+    with pytest.raises(ValueError, match="unknown corpus format"):  # a CorpusError
         run([tmp_path / "x.csv"], tmp_path / "out", model_file)
     with pytest.raises(FileNotFoundError):
         run([tmp_path / "missing.jsonl"], tmp_path / "out", model_file)
+
+
+def test_clean_each_gives_none_for_what_cannot_be_cleaned_and_cleans_the_rest(trained_model):
+    from corpus.dask import clean_each
+
+    good = pages(2)
+    documents = [good[0]["text"], None, 5, b"\x89PNG\r\n\x1a\n" + bytes(64), good[1]["text"]]
+    assert clean_each(trained_model, documents) == [trained_model.clean(good[0]["text"]), None, None, None,
+                                                     trained_model.clean(good[1]["text"])]
+    assert clean_each(trained_model, []) == []
 
 
 def test_cli_clean_corpus(tmp_path, model_file, run_cli):
@@ -218,8 +273,14 @@ def test_cli_clean_corpus(tmp_path, model_file, run_cli):
     code, out, err = run_cli(["clean-corpus", src, "--out", tmp_path / "out", "--model", model_file, "--jobs", "1",
                               "--quiet"])
     assert code == 0, err
-    assert "record 4: not valid JSON" in err and "3 pages" in err and "1 records skipped" in err
+    assert "record 4: not valid JSON" in err and "3 pages" in err and "1 records not cleaned" in err
     assert len(read_out(tmp_path / "out" / "h.jsonl")) == 3
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_jsonl(tmp_path / folder / "p.jsonl", pages(1))
+    code, out, err = run_cli(["clean-corpus", tmp_path / "a" / "p.jsonl", tmp_path / "b" / "p.jsonl",
+                              "--out", tmp_path / "out2", "--model", model_file, "--quiet"])
+    assert code == 2 and "would both be written to" in err and "Traceback" not in err
 
 
 def test_dask_bag_and_dataframe_on_a_local_cluster(model_file, trained_model):
@@ -231,13 +292,13 @@ def test_dask_bag_and_dataframe_on_a_local_cluster(model_file, trained_model):
 
     from corpus.dask import clean_bag, clean_dataframe
 
-    records = pages(8)
-    expected = [trained_model.clean(r["text"]) for r in records]
+    records = pages(8) + [{"id": "bad", "text": "\x89PNG\r\n\x1a\n" + "\x00" * 64}]
+    expected = [trained_model.clean(r["text"]) for r in records[:-1]] + [None]  # a bad page spoils nothing else
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster):
         bag = clean_bag(db.from_sequence(records, npartitions=3), model_path=str(model_file))
         assert [r["clean_text"] for r in bag.compute()] == expected
         ddf = dd.from_pandas(pd.DataFrame(records), npartitions=3)
         frame = clean_dataframe(ddf, model_path=str(model_file)).compute()
-        assert frame["clean_text"].tolist() == expected
+        assert frame["clean_text"].tolist()[:-1] == expected[:-1] and frame["clean_text"].isna().tolist()[-1]
     assert dask.__version__
