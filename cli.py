@@ -298,9 +298,23 @@ def _probability(text: str) -> float:
     return value
 
 
+def _version() -> str:
+    """The package version and the bundled model's feature set."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from features import FEATURE_SET_VERSION
+
+    try:
+        package = version("boilerplate-classifier")
+    except PackageNotFoundError:  # run from a checkout without installing
+        package = "(not installed)"
+    return f"{package}, feature set {FEATURE_SET_VERSION}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="boilerplate", description="Separate a web page's main content from its boilerplate.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("clean", help="print a page's main content")
@@ -309,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input kind (default: detect HTML by content)")
     p.add_argument("--output", choices=("text", "json"), default="text",
                    help="text: kept blocks; json: one object per block with label and probability")
-    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
+    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block (default: the threshold stored in the model file)")
     p.add_argument("--model", help="model file (default: the bundled model)")
     _add_trust_model(p)
     p.set_defaults(func=cmd_clean)
@@ -318,7 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data", nargs="+", required=True,
                        help="labelled pages: .jsonl(.gz), hand-labelled .txt/.html, folders of them, or a WCXB folder")
         p.add_argument("--kind", choices=("html", "text", "both"), default=kind_default,
-                       help="for WCXB folders: use the HTML, the page rendered to plain text, or both")
+                       help=f"for WCXB folders: use the HTML, the page rendered to plain text, or both "
+                            f"(default: {kind_default})")
         p.add_argument("--limit", type=int, help="read at most this many pages from each WCXB folder")
         p.add_argument("--quiet", action="store_true", help="no progress output")
         p.add_argument("--skip-bad", action="store_true",
@@ -344,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_trust_model(p)
     p.add_argument("--split", choices=("all", "validation"), default="all",
                    help="validation: only the pages the model held out when it was trained")
-    p.add_argument("--cv", type=int, help="K-fold cross-validation by domain with the model's settings")
+    p.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation by domain with the model's settings")
     p.add_argument("--threshold", type=_probability, help="override the model's threshold")
     p.add_argument("--compare", help="comma-separated: trafilatura, justext (HTML pages); keep-all, c4-rules, "
                                      "justext-lines (any page, line by line)")
@@ -360,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("page", help="file path, or - for standard input")
     p.add_argument("--out", required=True, help="HTML file to write")
     p.add_argument("--format", choices=("auto", "text", "html"), default="auto", help="input kind")
-    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
+    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block (default: the threshold stored in the model file)")
     p.add_argument("--model", help="model file (default: the bundled model)")
     _add_trust_model(p)
     p.set_defaults(func=cmd_explain)
@@ -378,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-field", default="clean_text", help="field to write the cleaned text to (default: clean_text)")
     p.add_argument("--with-labels", action="store_true", help="also write per-block labels (1 content) and probabilities")
     p.add_argument("--drop-empty", action="store_true", help="leave out pages with nothing left")
-    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block")
+    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block (default: the threshold stored in the model file)")
     p.add_argument("--model", help="model file (default: the bundled model)")
     _add_trust_model(p)
     p.add_argument("--jobs", type=int, help="worker processes (default: every core)")

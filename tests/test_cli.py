@@ -307,3 +307,12 @@ def test_debug_is_accepted_after_the_command_and_shows_the_traceback(run_cli, mo
 
     with pytest.raises(cli.CliError, match="no such file"):
         run_cli(["clean", tmp_path / "missing.html", "--model", model_file, "--debug"])
+
+
+def test_version_names_the_package_and_the_feature_set(capsys):
+    import cli
+
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--version"])
+    assert stop.value.code == 0
+    assert f"feature set {FEATURE_SET_VERSION}" in capsys.readouterr().out
