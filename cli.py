@@ -114,6 +114,12 @@ def cmd_train(args) -> int:
     return 0
 
 
+def _add_threshold(parser) -> None:
+    parser.add_argument("--threshold", type=_probability,
+                        help="probability of content needed to keep a block (default: the threshold stored in "
+                             "the model file)")
+
+
 def _add_trust_model(parser) -> None:
     parser.add_argument("--trust-model", action="store_true",
                         help="load --model even if it is not the bundled model or one saved under your "
@@ -323,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input kind (default: detect HTML by content)")
     p.add_argument("--output", choices=("text", "json"), default="text",
                    help="text: kept blocks; json: one object per block with label and probability")
-    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block (default: the threshold stored in the model file)")
+    _add_threshold(p)
     p.add_argument("--model", help="model file (default: the bundled model)")
     _add_trust_model(p)
     p.set_defaults(func=cmd_clean)
@@ -375,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("page", help="file path, or - for standard input")
     p.add_argument("--out", required=True, help="HTML file to write")
     p.add_argument("--format", choices=("auto", "text", "html"), default="auto", help="input kind")
-    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block (default: the threshold stored in the model file)")
+    _add_threshold(p)
     p.add_argument("--model", help="model file (default: the bundled model)")
     _add_trust_model(p)
     p.set_defaults(func=cmd_explain)
@@ -393,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-field", default="clean_text", help="field to write the cleaned text to (default: clean_text)")
     p.add_argument("--with-labels", action="store_true", help="also write per-block labels (1 content) and probabilities")
     p.add_argument("--drop-empty", action="store_true", help="leave out pages with nothing left")
-    p.add_argument("--threshold", type=_probability, help="probability of content needed to keep a block (default: the threshold stored in the model file)")
+    _add_threshold(p)
     p.add_argument("--model", help="model file (default: the bundled model)")
     _add_trust_model(p)
     p.add_argument("--jobs", type=int, help="worker processes (default: every core)")
@@ -424,9 +430,11 @@ _OUTPUT_FILES = ("out", "json", "pages", "plot")
 def _check_output_files(args) -> None:
     """Make the folders of the files a command will write, and fail at once, not after an hour of
     training, when a file cannot be written where asked."""
+    if args.command == "clean-corpus":
+        return
     for name in _OUTPUT_FILES:
         value = getattr(args, name, None)
-        if value is None or args.command == "clean-corpus":
+        if value is None:
             continue
         path = Path(value)
         if path.is_dir():

@@ -143,9 +143,7 @@ def count_batch(documents: list, sites: list[str], kind: str) -> list:
 # -- main side -------------------------------------------------------------------------------
 
 def _document(record, fmt: str, options: Options):
-    """The page of a record, or a BadRecord saying why there is none."""
-    if isinstance(record, BadRecord):
-        return record
+    """The page of a record (a dict), or a BadRecord saying why there is none."""
     name = WARC_FIELD if fmt == "warc" else options.field
     if name not in record:
         return BadRecord(f"no field {name!r}")
@@ -153,7 +151,7 @@ def _document(record, fmt: str, options: Options):
     if value is None:
         return BadRecord(f"field {name!r} is null")
     if not isinstance(value, (str, bytes)):
-        return BadRecord(f"field {options.field!r} holds {type(value).__name__}, not text")
+        return BadRecord(f"field {name!r} holds {type(value).__name__}, not text")
     return value
 
 
