@@ -238,9 +238,13 @@ def looks_like_html(text: str) -> bool:
     tags = len(_HTML_TAG.findall(head))
     if tags and head.lstrip().startswith("<"):
         return True
-    # Prose that quotes a few tags (an HTML tutorial as plain text) stays text: markup has a tag
-    # every few hundred characters at least.
-    return tags >= 5 and tags * 300 >= len(head)
+    # Prose that quotes some tags (an HTML tutorial as plain text) stays text: markup has a tag
+    # every few hundred characters at least, and on most of its lines, where a tutorial quotes
+    # a whole page on one of its lines.
+    if tags < 5 or tags * 300 < len(head):
+        return False
+    lines = [line for line in head.splitlines() if line.strip()]
+    return 2 * sum(_HTML_TAG.search(line) is not None for line in lines) >= len(lines)
 
 
 def resolve_kind(text: str, kind: str) -> str:

@@ -258,6 +258,9 @@ def test_empty_html_table_has_label_column_when_asked():
     ("If a < b and b > c then a < c.\nSecond line.", "text"),
     ("I <3 this recipe!\nSo good.", "text"),
     ("A tutorial line: use <p> to start a paragraph.", "text"),
+    ("How to start a page\n\nEvery page begins like this:\n<!DOCTYPE html><html><head></head><body><p>hi</p>"
+     "</body></html>\n\nThe browser then builds the DOM tree.\nHome | About", "text"),
+    ("Intro line\n<div>\n<p>one</p>\n<p>two</p>\n<span>three</span>\n</div>", "html"),
     ("Plain text about HTML and body and head.", "text"),
 ])
 def test_auto_kind_is_decided_by_content(document, kind):
