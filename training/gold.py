@@ -61,11 +61,7 @@ def _wcxb_pages(root: Path, gt_file: Path, kinds: tuple[str, ...], domains: dict
         "gold": gold,
         "source": str(html_path),
     }
-    out = []
-    for kind in kinds:
-        document = html if kind == "html" else html_to_text(html)
-        out.append(({**meta, "kind": kind}, label_gold_page(document, gold, kind)))
-    return out
+    return [({**meta, "kind": kind}, label_gold_page(html, gold, kind)) for kind in kinds]
 
 
 def read_wcxb(root: Path, kind: str = "html", progress: bool = False, limit: int | None = None,
