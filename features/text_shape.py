@@ -82,6 +82,15 @@ _EMAIL = r"[\w.+-]+@[\w-]+\.[\w.-]+"
 _COPYRIGHT = r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved"
 _PRICE = r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|usd|eur|gbp)\b"
 _SEPARATOR = r"\s[|/»›>·•]\s"
+# A cue that a line is a link to another page of the site, set inside or after an article
+# ("READ MORE: <title>"), in the languages most common on the web.  The cue must be followed by
+# a separator and more text: "Read more" alone is a button, caught by other features.
+_CROSS_LINK = (r"^\s*(?:[•·*-]\s*)?(?:read (?:more|also|next)|also read|see also|related(?: articles?| posts?"
+               r"| stor(?:y|ies))?|recommended|must read|don'?t miss|check out|watch|more on this"
+               r"|lesen sie (?:auch|mehr)|mehr zum thema|auch interessant|lire aussi|à lire aussi|voir aussi"
+               r"|lee también|leer más|te puede interesar|leia também|leia mais|leggi anche|lees ook"
+               r"|czytaj (?:też|także|więcej)|читайте также|читать далее|по теме|смотрите также)"
+               r"\s*[:：»|–—>-]\s*\S")
 
 FEATURES = {
     "n_chars_log": "log(1 + non-space characters of the block)",
@@ -109,6 +118,8 @@ FEATURES = {
     "has_copyright": "1 when the text holds ©, '(c) YEAR', 'copyright' or 'all rights reserved'",
     "has_price": "1 when the text holds a price",
     "n_separators": "count of separators (| / » › > · •) between spaces, as in menus and breadcrumbs",
+    "cross_link_cue": "1 when the line opens with a cue to another page and its title ('Read more: …', "
+                      "'See also: …', 'Lesen Sie auch: …')",
 }
 
 
@@ -127,6 +138,7 @@ _FLAG_PATTERNS = {name: re.compile(pattern, re.I) for name, pattern in (
     ("has_copyright", _COPYRIGHT), ("has_price", _PRICE))}
 _SEPARATOR_RE = re.compile(_SEPARATOR)
 _BULLET_RE = re.compile(_BULLET)
+_CROSS_LINK_RE = re.compile(_CROSS_LINK, re.I)
 
 
 def _search_rows(pattern, strings, candidates) -> np.ndarray:
@@ -251,4 +263,5 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
         "is_bullet": np.fromiter((match_bullet(t) is not None for t in texts), np.float64, n),
         **{name: _search_rows(pattern, stripped, candidates[name]) for name, pattern in _FLAG_PATTERNS.items()},
         "n_separators": n_separators,
+        "cross_link_cue": _search_rows(_CROSS_LINK_RE, stripped, n_words <= 40),
     }

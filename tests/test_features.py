@@ -145,6 +145,20 @@ def test_separators_are_counted():
     assert one("A plain sentence.", "n_separators") == 0.0
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("READ MORE: Two Navies Hold Joint Drills Off the Coast", 1.0),
+    ("  • See also – The history of the harbour", 1.0),
+    ("Lesen Sie auch: Der neue Hafen", 1.0),
+    ("Читайте также: Новости порта", 1.0),
+    ("Read more", 0.0),  # a button, not a cue followed by a title
+    ("Related posts", 0.0),
+    ("We read more books in winter: long nights help.", 0.0),
+    ("Watching the harbour: a diary.", 0.0),
+])
+def test_cross_link_cue(text, expected):
+    assert one(text, "cross_link_cue") == expected
+
+
 def test_script_is_page_script_nan_without_letters():
     _, feats = features_of("Some english words here\nЗдесь русские слова\n12345")
     assert feats["script_is_page_script"].iloc[0] == 1.0
