@@ -28,6 +28,9 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _HTML_START = re.compile(r"\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<(!doctype\s+)?html)", re.I)
+_LINE_STARTS_DOCUMENT = re.compile(r"^[ \t]*(?:<!doctype\s+html|<html)\b", re.I | re.M)
+_HTML_END = re.compile(r"</html\s*>", re.I)
+_PREAMBLE_CHARS = 2000
 _HTML_TAG = re.compile(
     r"</?(html|head|body|div|p|span|a|br|li|ul|ol|table|tr|td|h[1-6]|meta|script|style|img|section|nav)\b[^<>]{0,500}>",
     re.I,
@@ -238,13 +241,27 @@ def looks_like_html(text: str) -> bool:
     tags = len(_HTML_TAG.findall(head))
     if tags and head.lstrip().startswith("<"):
         return True
-    # Prose that quotes some tags (an HTML tutorial as plain text) stays text: markup has a tag
-    # every few hundred characters at least, and on most of its lines, where a tutorial quotes
-    # a whole page on one of its lines.
-    if tags < 5 or tags * 300 < len(head):
-        return False
+    if tags >= 5 and tags * 300 >= len(head) and _tags_on_most_lines(head):
+        return True
+    return _starts_after_a_preamble(text)
+
+
+def _tags_on_most_lines(head: str) -> bool:
+    """Markup has a tag on at least half of its lines.  Prose that quotes a whole page on one
+    line (an HTML tutorial as plain text) is dense enough in tags, but only on that line."""
     lines = [line for line in head.splitlines() if line.strip()]
     return 2 * sum(_HTML_TAG.search(line) is not None for line in lines) >= len(lines)
+
+
+def _starts_after_a_preamble(text: str) -> bool:
+    """A page that opens after a few lines of something else (HTTP headers, a PHP warning): a
+    line near the top starts the document, and it ends with ``</html>`` and nothing but tags
+    after it.  A tutorial quoting a page goes on in prose after the quote."""
+    start = _LINE_STARTS_DOCUMENT.search(text[:_PREAMBLE_CHARS])
+    end = None if start is None else _HTML_END.search(text, start.end())
+    if end is None:
+        return False
+    return all(line.lstrip().startswith("<") for line in text[end.end():].splitlines() if line.strip())
 
 
 def resolve_kind(text: str, kind: str) -> str:

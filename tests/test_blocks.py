@@ -262,6 +262,12 @@ def test_empty_html_table_has_label_column_when_asked():
      "</body></html>\n\nThe browser then builds the DOM tree.\nHome | About", "text"),
     ("Intro line\n<div>\n<p>one</p>\n<p>two</p>\n<span>three</span>\n</div>", "html"),
     ("Plain text about HTML and body and head.", "text"),
+    # A page after a preamble, its top mostly script (too few tags per character and per line).
+    ("HTTP/1.1 200 OK\nContent-Type: text/html\n\n<!DOCTYPE html>\n<html><head><script>\n"
+     + "var x = 1;\n" * 400 + "</script></head>\n<body><p>Hello</p></body>\n</html>\n<!-- cache -->\n", "html"),
+    ("Warning: Undefined variable $x in /var/www/index.php on line 12\n<html><head><style>\n"
+     + "p { margin: 0 }\n" * 300 + "</style></head><body><p>Hi</p></body></html>", "html"),
+    ("Every page begins with\n<html>\nand then the head, which holds the title.\nMore prose here.", "text"),
 ])
 def test_auto_kind_is_decided_by_content(document, kind):
     assert looks_like_html(document) == (kind == "html")
