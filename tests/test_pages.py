@@ -185,6 +185,19 @@ def test_gold_page_from_text_field(tmp_path):
     assert pages.gold_texts() == [record["main_content"]]
 
 
+def test_gold_page_from_html_field_read_as_text_is_rendered_once(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    record = {"id": "g2", "kind": "text", "main_content": "The harbour festival is back after three summers.",
+              "html": "<html><body><ul><li>Home</li><li>Menu</li></ul>"
+                      "<p>The harbour festival is back after three summers.</p></body></html>"}
+    path.write_text(json.dumps(record) + "\n")
+    pages = load_pages([path])
+    blocks = pages.blocks
+    assert blocks["tag"].eq("").all()  # plain-text blocks, from the rendering
+    assert blocks["text"].str.strip().tolist() == ["• Home", "• Menu", "The harbour festival is back after three summers."]
+    assert blocks["label"].tolist() == [False, False, True]
+
+
 def test_gzipped_gold_jsonl(tmp_path):
     path = tmp_path / "gold.jsonl.gz"
     with gzip.open(path, "wt", encoding="utf-8") as out:

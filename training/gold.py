@@ -16,7 +16,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from features.blocks import blocks_from_text
-from features.decode import decode_bytes, looks_like_html
+from features.decode import decode_bytes
 from features.html_blocks import blocks_from_html
 
 from .align import label_blocks
@@ -33,12 +33,9 @@ def html_to_text(html: str) -> str:
 
 
 def label_gold_page(document: str, gold: str, kind: str) -> pd.DataFrame:
-    """Block table of ``document`` (``kind`` html, or text; html rendered when kind is text and
-    the document is HTML) with a boolean ``label`` column from the gold text."""
-    if kind == "html":
-        table = blocks_from_html(document)
-    else:
-        table = blocks_from_text(html_to_text(document) if looks_like_html(document) else document)
+    """Block table of ``document`` (HTML when ``kind`` is html, plain text when it is text) with
+    a boolean ``label`` column from the gold text."""
+    table = blocks_from_html(document) if kind == "html" else blocks_from_text(document)
     table["label"] = label_blocks(table["text"].tolist(), gold)
     return table
 
@@ -61,7 +58,8 @@ def _wcxb_pages(root: Path, gt_file: Path, kinds: tuple[str, ...], domains: dict
         "gold": gold,
         "source": str(html_path),
     }
-    return [({**meta, "kind": kind}, label_gold_page(html, gold, kind)) for kind in kinds]
+    return [({**meta, "kind": kind}, label_gold_page(html if kind == "html" else html_to_text(html), gold, kind))
+            for kind in kinds]
 
 
 def read_wcxb(root: Path, kind: str = "html", progress: bool = False, limit: int | None = None,

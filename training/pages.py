@@ -205,7 +205,7 @@ def read_jsonl(path: Path, on_error=None) -> list[tuple[dict, pd.DataFrame]]:
 
 def _jsonl_page(path: Path, lineno: int, raw: bytes) -> tuple[dict, pd.DataFrame] | None:
     """The page on one JSONL line (None for a blank line)."""
-    from .gold import label_gold_page
+    from .gold import html_to_text, label_gold_page
 
     where = f"{path}:{lineno}"
     try:
@@ -238,6 +238,8 @@ def _jsonl_page(path: Path, lineno: int, raw: bytes) -> tuple[dict, pd.DataFrame
         meta.update(kind=kind, gold=record["main_content"])
         try:
             check_page(document)
+            if kind == "text" and "html" in record:
+                document = html_to_text(document)
             return meta, label_gold_page(document, record["main_content"], kind)
         except PageError as exc:
             raise DataError(f"{where}: {exc}") from None
