@@ -119,7 +119,7 @@ FEATURES = {
     "has_price": "1 when the text holds a price",
     "n_separators": "count of separators (| / » › > · •) between spaces, as in menus and breadcrumbs",
     "cross_link_cue": "1 when the line opens with a cue to another page and its title ('Read more: …', "
-                      "'See also: …', 'Lesen Sie auch: …')",
+                      "'See also: …', 'Lesen Sie auch: …'); lines of at most 40 words",
 }
 
 
