@@ -18,7 +18,7 @@ def plot_evaluation(curve: pd.DataFrame, threshold: float, by_type: dict[str, di
     left.plot(curve["block_recall"], curve["block_precision"], marker=".", label="block P/R (content)")
     at = curve.iloc[(curve["threshold"] - threshold).abs().argmin()]
     left.scatter([at["word_recall"], at["block_recall"]], [at["word_precision"], at["block_precision"]],
-                 color="black", zorder=3, label=f"threshold {threshold:.2f}")
+                 color="black", zorder=3, label=f"threshold {threshold:.3g}")
     left.set_xlabel("recall")
     left.set_ylabel("precision")
     left.set_xlim(0, 1.02)
