@@ -52,6 +52,10 @@ def compute_features(blocks: pd.DataFrame, page: np.ndarray | None = None) -> pd
     gives each row's page, pages contiguous and in increasing order.  The page numbers become the
     index of the result, so that a feature matrix still knows its pages.
     """
+    missing = [name for name in BLOCK_COLUMNS if name not in blocks.columns and name != "line"]  # line: not read
+    if missing:
+        raise ValueError(f"not a block table: no {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''} column; "
+                         "make one with features.parse_document(page) (lines of text: blocks_from_text)")
     if page is None and "page" not in blocks and not blocks.index.is_unique:
         # pd.concat of block tables repeats their row numbers: taken as one page, the features
         # (neighbours, page statistics) would silently mix the pages.

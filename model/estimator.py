@@ -268,6 +268,10 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         if set(FEATURE_NAMES) <= set(X.columns):
             page = X["page"].to_numpy() if "page" in X.columns else np.zeros(len(X), np.int64)
             return X[list(FEATURE_NAMES)].set_axis(pd.Index(page, name="page"), axis=0), texts
+        if "n_words_log" in X.columns and "tag" not in X.columns:
+            missing = [name for name in FEATURE_NAMES if name not in X.columns]
+            raise ValueError(f"X holds features without {', '.join(missing[:5])}: made by another version of the "
+                             "features; run prepare_blocks() on the block table again")
         return compute_features(X), texts
 
 

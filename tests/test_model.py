@@ -62,6 +62,17 @@ def test_a_bare_feature_matrix_is_refused_because_the_words_are_missing(trained_
         trained_model.predict_proba(compute_features(unseen_pages.blocks))
 
 
+def test_features_of_another_version_are_refused_with_a_message(trained_model, unseen_pages):
+    stale = prepare_blocks(unseen_pages.blocks).drop(columns=["cross_link_cue"])
+    with pytest.raises(ValueError, match="another version of the features.*prepare_blocks"):
+        trained_model.predict_proba(stale)
+
+
+def test_a_table_of_lines_without_block_columns_is_refused_with_a_message(trained_model):
+    with pytest.raises(ValueError, match="not a block table.*parse_document"):
+        trained_model.predict_proba(pd.DataFrame({"text": ["Home", "A sentence of the article."]}))
+
+
 def test_labels_may_be_strings_ints_or_booleans(train_pageset):
     blocks = train_pageset.blocks
     labels = blocks["label"].to_numpy()
