@@ -265,11 +265,12 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(X, pd.DataFrame) or "text" not in X.columns:
             raise TypeError("X must be a block table (features.parse_document) or prepare_blocks() of one")
         texts = [t if isinstance(t, str) else str(t) for t in X["text"].to_numpy(object)]
-        if set(FEATURE_NAMES) <= set(X.columns):
+        prepared = set(FEATURE_NAMES).intersection(X.columns)
+        if len(prepared) == len(FEATURE_NAMES):
             page = X["page"].to_numpy() if "page" in X.columns else np.zeros(len(X), np.int64)
             return X[list(FEATURE_NAMES)].set_axis(pd.Index(page, name="page"), axis=0), texts
-        if "n_words_log" in X.columns and "tag" not in X.columns:
-            missing = [name for name in FEATURE_NAMES if name not in X.columns]
+        if prepared and "tag" not in X.columns:  # some features and no block columns: an old prepare_blocks()
+            missing = [name for name in FEATURE_NAMES if name not in prepared]
             raise ValueError(f"X holds features without {', '.join(missing[:5])}: made by another version of the "
                              "features; run prepare_blocks() on the block table again")
         return compute_features(X), texts
