@@ -10,9 +10,14 @@ learn how far to trust them on pages the linear model never saw.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer
+import pandas as pd
+import scipy.sparse as sp
 from sklearn.linear_model import SGDClassifier
+from sklearn.preprocessing import normalize
+from sklearn.utils import murmurhash3_32
 
 from features.pages import PageIndex
 
@@ -26,9 +31,62 @@ FEATURES = {
 NAMES = tuple(FEATURES)
 
 
-def _vectorizer() -> HashingVectorizer:
-    return HashingVectorizer(n_features=2 ** 20, ngram_range=(1, 2), alternate_sign=False, norm="l2",
-                             lowercase=True, token_pattern=r"(?u)\b\w+\b", dtype=np.float32)
+N_HASHED = 2 ** 20
+_WORD_OR_END = re.compile(r"\w+|\x00")  # \x00 separates the blocks of a batch
+
+
+def hash_ngrams(texts) -> sp.csr_matrix:
+    """Rows of l2-normalised counts of each text's lowercased word 1- and 2-grams, hashed into
+    ``N_HASHED`` columns: bit for bit the float32 matrix of scikit-learn's ``HashingVectorizer(
+    n_features=2**20, ngram_range=(1, 2), alternate_sign=False, token_pattern=r"(?u)\\b\\w+\\b",
+    dtype=np.float32)``, for a sequence of str.
+
+    Computed a chunk of texts at a time: one tokenising pass over the joined texts, and each
+    distinct token and bigram hashed once (a batch repeats most of them), where scikit-learn
+    builds and hashes every n-gram string of every text.
+    """
+    if isinstance(texts, (str, bytes)):
+        raise TypeError("texts must be a sequence of str, not one str")
+    texts = list(texts)
+    chunks = [_hash_chunk(texts[i:i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+    if len(chunks) == 1:
+        return chunks[0]
+    return sp.vstack(chunks, format="csr") if chunks else sp.csr_matrix((0, N_HASHED), dtype=np.float32)
+
+
+_CHUNK = 20_000  # texts per pass: bounds the memory of the token lists
+
+
+def _hash_chunk(texts: list[str]) -> sp.csr_matrix:
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:  # a text holding \x00: it separates words there
+        joined = "\x00".join(t.replace("\x00", " ") for t in texts)
+    tokens = _WORD_OR_END.findall(joined.lower())
+    codes, unique = pd.factorize(np.array(tokens, dtype=object))
+    del tokens
+    unique = list(unique)
+    is_end = codes == (unique.index("\x00") if "\x00" in unique else -1)
+    row = np.cumsum(is_end)[~is_end]
+    codes = codes[~is_end]
+    # Bigrams: consecutive tokens of the same text, each distinct pair hashed once.
+    same = row[1:] == row[:-1]
+    pair_codes, pairs = pd.factorize(codes[:-1][same].astype(np.int64) * len(unique) + codes[1:][same])
+    first, second = np.divmod(np.asarray(pairs, np.int64), max(len(unique), 1))
+    token_column = _columns([murmurhash3_32(u, seed=0) for u in unique])
+    pair_column = _columns([murmurhash3_32(unique[a] + " " + unique[b], seed=0)
+                            for a, b in zip(first.tolist(), second.tolist())])
+    rows = np.concatenate([row, row[:-1][same]])
+    columns = np.concatenate([token_column[codes], pair_column[pair_codes]])
+    # Building the matrix sums the repeats of an n-gram in a text into its count.
+    matrix = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, columns)), shape=(len(texts), N_HASHED))
+    return normalize(matrix, copy=False)
+
+
+def _columns(hashes: list[int]) -> np.ndarray:
+    """Column of each signed 32-bit hash: its absolute value modulo ``N_HASHED``, as scikit-learn's
+    hasher computes it (including for -2**31, whose absolute value does not fit)."""
+    h = np.asarray(hashes, np.int64).reshape(-1)
+    return np.where(h == -2 ** 31, (2 ** 31 - 1 - (N_HASHED - 1)) % N_HASHED, np.abs(h) % N_HASHED)
 
 
 class LexicalModel:
@@ -40,7 +98,7 @@ class LexicalModel:
         self.random_state = random_state
 
     def transform(self, texts):
-        return _vectorizer().transform(texts)
+        return hash_ngrams(texts)
 
     def fit(self, matrix, y, weight) -> "LexicalModel":
         self.linear_ = SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=self.epochs, tol=None,

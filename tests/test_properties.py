@@ -137,3 +137,42 @@ def test_classify_has_one_row_per_block_and_probabilities_in_0_1(trained_model, 
     assert np.isfinite(proba).all() and ((proba >= 0) & (proba <= 1)).all()
     assert ((proba >= trained_model.threshold) == (table["label"] == "content").to_numpy()).all()
     assert set(table["kind"]) <= {resolved}
+
+
+def _same_as_scikit_learn(texts):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from model.lexical import hash_ngrams
+
+    reference = HashingVectorizer(n_features=2 ** 20, ngram_range=(1, 2), alternate_sign=False, norm="l2",
+                                  lowercase=True, token_pattern=r"(?u)\b\w+\b", dtype=np.float32)
+    ours = hash_ngrams(texts)
+    expected = reference.transform(texts) if texts else ours[:0]
+    assert ours.shape == (len(texts), 2 ** 20) and ours.dtype == np.float32
+    assert (ours != expected).nnz == 0
+
+
+@given(st.lists(st.text(max_size=60), max_size=12))
+def test_word_hashing_equals_scikit_learns_hashing_vectorizer(texts):
+    _same_as_scikit_learn(texts)
+
+
+def test_word_hashing_equals_scikit_learns_on_case_and_separator_traps():
+    _same_as_scikit_learn(["ΟΔΟΣ ΟΔΟΣ", "İstanbul İSTANBUL", "a\x00b c\x00", "", "word", "Word word WORD",
+                           "déjà vu — déjà vu", "東京 タワー", "x" * 50 + " y", ""])
+    _same_as_scikit_learn([])
+    _same_as_scikit_learn([""])
+
+
+def test_word_hashing_in_chunks_equals_one_pass_and_refuses_a_lone_string(monkeypatch):
+    import pytest
+
+    from model import lexical
+
+    texts = [f"line {i} of the harbour page, word {i % 3}" for i in range(10)] + ["", "Harbour"]
+    whole = lexical.hash_ngrams(texts)
+    monkeypatch.setattr(lexical, "_CHUNK", 3)
+    assert (lexical.hash_ngrams(texts) != whole).nnz == 0
+    _same_as_scikit_learn(texts)
+    with pytest.raises(TypeError, match="not one str"):
+        lexical.hash_ngrams("one page")
