@@ -99,7 +99,7 @@ def cmd_train(args) -> int:
     pages = _load(args)
     params = {k: v for k, v in (("max_iter", args.max_iter), ("learning_rate", args.learning_rate),
                                 ("max_leaf_nodes", args.max_leaf_nodes)) if v is not None}
-    estimator = BoilerplateClassifier(**params)
+    estimator = BoilerplateClassifier(drop_cross_links=not args.keep_cross_links, **params)
     if args.cv and args.no_refit:
         raise CliError("--cv validates on every page and then fits on all of them; --no-refit needs --holdout")
     clf, training, validation = train(pages, estimator, holdout=args.holdout, seed=args.seed,
@@ -357,6 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-iter", type=int, help="boosting iterations (default 300)")
     p.add_argument("--learning-rate", type=float, help="boosting learning rate (default 0.1)")
     p.add_argument("--max-leaf-nodes", type=int, help="leaves per tree (default 63)")
+    p.add_argument("--keep-cross-links", action="store_true",
+                   help="leave lines such as 'Read more: <title>' to the trees instead of dropping them "
+                        "(for labelled pages whose gold keeps them as content)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="score a model on labelled pages")

@@ -83,14 +83,27 @@ _COPYRIGHT = r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved"
 _PRICE = r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|usd|eur|gbp)\b"
 _SEPARATOR = r"\s[|/»›>·•]\s"
 # A cue that a line is a link to another page of the site, set inside or after an article
-# ("READ MORE: <title>"), in the languages most common on the web.  The cue must be followed by
-# a separator and more text: "Read more" alone is a button, caught by other features.
-_CROSS_LINK = (r"^\s*(?:[•·*-]\s*)?(?:read (?:more|also|next)|also read|see also|related(?: articles?| posts?"
-               r"| stor(?:y|ies))?|recommended|must read|don'?t miss|check out|watch|more on this"
-               r"|lesen sie (?:auch|mehr)|mehr zum thema|auch interessant|lire aussi|à lire aussi|voir aussi"
-               r"|lee también|leer más|te puede interesar|leia também|leia mais|leggi anche|lees ook"
-               r"|czytaj (?:też|także|więcej)|читайте также|читать далее|по теме|смотрите также)"
-               r"\s*[:：»|–—>-]\s*\S")
+# ("READ MORE: <title>", "» Related Reading – <title>", "【相关阅读】<title>"), in the languages most
+# common on the web.  The cue must be followed by a separator and more text: "Read more" or
+# "Read more ->" alone is a button, caught by other features.  A dash or ">" must stand apart
+# ("Related-party transactions" is prose).  "Related" and "Watch" alone are cues only before a
+# colon and a capitalised title ("Watch: stainless steel case" is a spec).
+_CROSS_LINK_CUES = (
+    r"read (?:more|also|next)|also read|see also|(?:further|suggested|recommended) reading|continue reading"
+    r"|keep reading|must[- ]read|do(?:n['’]?t| not) miss|more on this(?: topic| story)?|up next"
+    r"|you (?:may|might) also like|recommended (?:stories|articles|for you)"
+    r"|related (?:articles?|posts?|stor(?:y|ies)|links?|reading|content|coverage|news|topics?|videos?)"
+    r"|lesen sie (?:auch|mehr)|siehe auch|weiterlesen|mehr (?:zum thema|dazu)|zum thema|auch interessant"
+    r"|das könnte sie auch interessieren|(?:à |a )?lire aussi|lire la suite|voir aussi|sur le même sujet"
+    r"|le[ea] también|leer más|ver también|(?:te|le) puede interesar|noticias relacionadas|leia também"
+    r"|leia mais|veja também|saiba mais|leggi anche|vedi anche|potrebbe interessarti|lees (?:ook|meer)"
+    r"|zie ook|czytaj (?:też|także|więcej)|zobacz (?:też|także)|läs också|læs også|les også"
+    r"|čtěte (?:také|též)|baca juga|xem thêm|читайте также|читать далее|по теме|смотрите также"
+    r"|اقرأ أيضا|相关阅读|延伸阅读|推荐阅读|相关新闻|相关文章|相關閱讀|延伸閱讀|相關新聞|関連記事"
+    r"|[あ合]わせて読みたい|관련 ?기사|함께 보면 좋은 글")
+_CROSS_LINK = (r"^\s*(?:[•·▪▸◦‣●○■□◆◇►▶➤→»›>*+–—-]\s*)?[\[(【*_]*"
+               r"(?:(?:" + _CROSS_LINK_CUES + r")[*_\]】]*(?:\s*[:：]|\s+[|»›>→–—-]{1,2}(?=\s)|\s*(?:>>|[»›→】]))"
+               r"|(?:related|watch)[*_]*\s*:(?=[\s*_]*[\"“'‘]?(?-i:[A-Z0-9])))\s*\S")
 
 FEATURES = {
     "n_chars_log": "log(1 + non-space characters of the block)",
@@ -119,7 +132,8 @@ FEATURES = {
     "has_price": "1 when the text holds a price",
     "n_separators": "count of separators (| / » › > · •) between spaces, as in menus and breadcrumbs",
     "cross_link_cue": "1 when the line opens with a cue to another page and its title ('Read more: …', "
-                      "'See also: …', 'Lesen Sie auch: …'); lines of at most 40 words",
+                      "'See also – …', 'Lesen Sie auch: …'); lines of at most 40 words. The classifier "
+                      "drops such lines unless drop_cross_links=False",
 }
 
 

@@ -27,6 +27,7 @@ from features.decode import Limits
 from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
 
 CONTENT, BOILERPLATE = "content", "boilerplate"
+_CROSS_LINK_COLUMN = FEATURE_NAMES.index("cross_link_cue")
 LABELS = (BOILERPLATE, CONTENT)  # classes_, in predict_proba column order
 
 
@@ -104,12 +105,16 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     weight_cap : cap on a block's training weight (its word count).
     lexical : add the word n-gram model's probability as features.
     lexical_folds : folds for its out-of-fold probabilities in training.
+    drop_cross_links : give probability 0 to a block of at most 40 words that opens with a cue to
+        another page and its title ("Read more: …", feature ``cross_link_cue``).  Such links are
+        boilerplate by this project's definition, even inside an article; the WCXB gold keeps some
+        of them as content, so the trees alone keep many.  False leaves them to the trees.
     random_state : seed of the models.
     """
 
     def __init__(self, threshold=0.5, max_iter=300, learning_rate=0.1, max_leaf_nodes=63,
                  min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, lexical=True,
-                 lexical_folds=3, random_state=0):
+                 lexical_folds=3, drop_cross_links=True, random_state=0):
         self.threshold = threshold
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -119,6 +124,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         self.weight_cap = weight_cap
         self.lexical = lexical
         self.lexical_folds = lexical_folds
+        self.drop_cross_links = drop_cross_links
         self.random_state = random_state
 
     # -- scikit-learn API -------------------------------------------------------------------
@@ -195,7 +201,10 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
     def proba_from_matrix(self, matrix: np.ndarray) -> np.ndarray:
         """Probability of content for rows of a ``model_matrix``."""
-        return _proba(self.trees_, matrix)
+        p = _proba(self.trees_, matrix)
+        if self.drop_cross_links:
+            p[np.asarray(matrix)[:, _CROSS_LINK_COLUMN] == 1.0] = 0.0
+        return p
 
     def predict(self, X) -> np.ndarray:
         """``"content"`` or ``"boilerplate"`` per block, at ``threshold``."""

@@ -174,6 +174,7 @@ def test_train_then_evaluate_writes_figures(run_cli, tmp_path):
     assert meta["training"]["pages"] == 12
     assert meta["training"]["data"] == [str(data)]
     assert meta["params"]["max_iter"] == 20
+    assert meta["params"]["drop_cross_links"] is True
 
     figures = tmp_path / "out.json"
     held_out = write_hand_labelled_dir(tmp_path / "unseen", n_text=3, n_html=3, offset=300)
@@ -200,10 +201,11 @@ def test_train_with_holdout_records_validation(run_cli, tmp_path):
     data = write_hand_labelled_dir(tmp_path / "data", n_text=5, n_html=5)
     model_path = tmp_path / "m.joblib"
     code, out, err = run_cli(["train", "--data", data, "--out", model_path, "--holdout", "0.3", "--quiet",
-                              "--max-iter", "20"])
+                              "--max-iter", "20", "--keep-cross-links"])
     assert code == 0, err
     assert "validation" in out
     meta = load_model(model_path).metadata_
+    assert meta["params"]["drop_cross_links"] is False and load_model(model_path).drop_cross_links is False
     assert meta["validation"]["page_ids"]
     by_kind = meta["validation"]["by_kind"]
     assert by_kind, "validation figures are recorded per input kind"

@@ -154,6 +154,24 @@ def test_separators_are_counted():
     ("Related posts", 0.0),
     ("We read more books in winter: long nights help.", 0.0),
     ("Watching the harbour: a diary.", 0.0),
+    ("Don’t miss: The harbour at night", 1.0),  # curly apostrophe
+    ("» Related Reading – A guide to the harbour", 1.0),
+    ("Read more › The harbour at night", 1.0),
+    ("Siehe auch: Der neue Hafen", 1.0),
+    ("Zie ook: De nieuwe haven", 1.0),
+    ("相关阅读：港口的历史", 1.0),
+    ("Read More >>", 0.0),  # a button: nothing after the arrows
+    ("Related-party transactions were approved by the board", 0.0),  # a hyphen, not a separator
+    ("Read more ->", 0.0),
+    ("【相关阅读】港口的历史", 1.0),
+    ("[Read more: A Guide to the Harbour]", 1.0),
+    ("Baca juga: Pelabuhan baru dibuka", 1.0),
+    ("Leggi anche: Il nuovo porto", 1.0),
+    ("Watch: Huge waves hit the harbour wall", 1.0),
+    ("Watch: stainless steel case, 42 mm", 0.0),  # a spec: no capitalised title after the colon
+    ("Recommended: Intel Core i5, 8 GB RAM", 0.0),
+    ("Related – and just as important – is the budget.", 0.0),
+    ("Check out: 11 am", 0.0),  # an opening hour
 ])
 def test_cross_link_cue(text, expected):
     assert one(text, "cross_link_cue") == expected

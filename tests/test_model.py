@@ -180,6 +180,23 @@ def test_clean_keeps_article_sentences_and_drops_menus(trained_model):
     assert any(sentence in html_text for sentence in SENTENCES)
 
 
+def test_a_cross_link_inside_the_article_is_dropped_unless_asked_to_keep_it(trained_model):
+    link = "READ MORE: Harbour Festival Draws Record Crowds"
+    page = "\n\n".join(SENTENCES[:3] + [link] + SENTENCES[3:6])
+    html_page = "<html><body><article>" + "".join(f"<p>{s}</p>" for s in SENTENCES[:3]) + \
+        f'<p>READ MORE: <a href="/festival">Harbour Festival Draws Record Crowds</a></p>' + \
+        "".join(f"<p>{s}</p>" for s in SENTENCES[3:6]) + "</article></body></html>"
+    for document in (page, html_page):
+        table = trained_model.classify(document)
+        row = table[table["text"].str.startswith("READ MORE")].iloc[0]
+        assert row["proba"] == 0.0 and row["label"] == BOILERPLATE
+        assert "Harbour Festival" not in trained_model.clean(document)
+        keeping = copy.copy(trained_model).set_params(drop_cross_links=False)
+        assert keeping.classify(document).loc[row.name, "proba"] > 0.0
+        assert (keeping.classify(document).drop(index=row.name)["proba"]
+                == table.drop(index=row.name)["proba"]).all()
+
+
 def test_clean_with_threshold_zero_keeps_every_block_and_the_paragraph_breaks(trained_model):
     page = "Title line\n\n\nFirst paragraph.\nSame paragraph.\n\n  • bullet one\n  • bullet two\n\nLast."
     assert trained_model.clean(page, threshold=0.0) == (
