@@ -71,7 +71,9 @@ CHAR_CLASS, SCRIPT, FUNCTION_CHAR = _build_tables()
 _WORD = re.compile(r"\w+")
 _TERMINAL = frozenset(".!?…。！？;")
 _CLOSERS = "\"'”’»)]›\u00a0 "
-_BULLET = r"^\s*(?:[•·▪◦‣●○■□◆◇►▶➤✓✔→*+–—-]|\d{1,3}[.)]|[a-z][.)])\s"
+# Symbols that open a list item; "-" last, so that it cannot form a range in a character class.
+_BULLET_SYMBOLS = "•·▪◦‣●○■□◆◇►▶➤→*+–—-"
+_BULLET = r"^\s*(?:[✓✔" + _BULLET_SYMBOLS + r"]|\d{1,3}[.)]|[a-z][.)])\s"
 _DATE = (r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b"
          r"|\b\d{1,2}(?:st|nd|rd|th)?\.?\s+[^\W\d_]{3,12}\.?,?\s+\d{4}\b"
          r"|\b[^\W\d_]{3,12}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
@@ -101,7 +103,7 @@ _CROSS_LINK_CUES = (
     r"|čtěte (?:také|též)|baca juga|xem thêm|читайте также|читать далее|по теме|смотрите также"
     r"|اقرأ أيضا|相关阅读|延伸阅读|推荐阅读|相关新闻|相关文章|相關閱讀|延伸閱讀|相關新聞|関連記事"
     r"|[あ合]わせて読みたい|관련 ?기사|함께 보면 좋은 글")
-_CROSS_LINK = (r"^\s*(?:[•·▪▸◦‣●○■□◆◇►▶➤→»›>*+–—-]\s*)?[\[(【*_]*"
+_CROSS_LINK = (r"^\s*(?:[▸»›>" + _BULLET_SYMBOLS + r"]\s*)?[\[(【*_]*"
                r"(?:(?:" + _CROSS_LINK_CUES + r")[*_\]】]*(?:\s*[:：]|\s+[|»›>→–—-]{1,2}(?=\s)|\s*(?:>>|[»›→】]))"
                r"|(?:related|watch)[*_]*\s*:(?=[\s*_]*[\"“'‘]?(?-i:[A-Z0-9])))\s*\S")
 

@@ -27,8 +27,8 @@ from features.decode import Limits
 from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
 
 CONTENT, BOILERPLATE = "content", "boilerplate"
-_CROSS_LINK_COLUMN = FEATURE_NAMES.index("cross_link_cue")
 LABELS = (BOILERPLATE, CONTENT)  # classes_, in predict_proba column order
+_CROSS_LINK_COLUMN = FEATURE_NAMES.index("cross_link_cue")  # in the model matrix, which starts with FEATURE_NAMES
 
 
 def to_bool_labels(y) -> np.ndarray:

@@ -32,6 +32,7 @@ NAMES = tuple(FEATURES)
 
 
 N_HASHED = 2 ** 20
+_CHUNK = 20_000  # texts per pass: bounds the memory of the token lists
 _WORD_OR_END = re.compile(r"\w+|\x00")  # \x00 separates the blocks of a batch
 
 
@@ -48,13 +49,10 @@ def hash_ngrams(texts) -> sp.csr_matrix:
     if isinstance(texts, (str, bytes)):
         raise TypeError("texts must be a sequence of str, not one str")
     texts = list(texts)
+    if not texts:
+        return sp.csr_matrix((0, N_HASHED), dtype=np.float32)
     chunks = [_hash_chunk(texts[i:i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
-    if len(chunks) == 1:
-        return chunks[0]
-    return sp.vstack(chunks, format="csr") if chunks else sp.csr_matrix((0, N_HASHED), dtype=np.float32)
-
-
-_CHUNK = 20_000  # texts per pass: bounds the memory of the token lists
+    return chunks[0] if len(chunks) == 1 else sp.vstack(chunks, format="csr")
 
 
 def _hash_chunk(texts: list[str]) -> sp.csr_matrix:
