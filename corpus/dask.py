@@ -34,22 +34,17 @@ def clean_partition(frame: pd.DataFrame, field: str = "text", kind: str = "auto"
 
 
 def clean_each(clf, documents: list, kind: str = "auto", threshold: float | None = None) -> list:
-    """``clf.clean_many(documents)`` in one call, but a document that cannot be cleaned gives None
-    instead of failing the whole list."""
+    """``clf.clean_many(documents)`` in one call, but a document that cannot be cleaned (not text,
+    binary, too large) gives None instead of failing the whole list; any other error is raised."""
     from features.decode import PageError
+    from model import join_blocks
 
-    if not documents:
-        return []
-    try:
-        return clf.clean_many(documents, kind=kind, threshold=threshold)
-    except (PageError, TypeError):  # find the bad pages: clean one at a time
-        out = []
-        for document in documents:
-            try:
-                out.append(clf.clean(document, kind=kind, threshold=threshold))
-            except (PageError, TypeError):
-                out.append(None)
-        return out
+    out = []
+    for table in clf.classify_each(documents, kind=kind, threshold=threshold):
+        if isinstance(table, Exception) and not isinstance(table, (PageError, TypeError)):
+            raise table
+        out.append(None if isinstance(table, Exception) else join_blocks(table))
+    return out
 
 
 def clean_bag(bag, field: str = "text", kind: str = "auto", out_field: str = "clean_text",

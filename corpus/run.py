@@ -95,21 +95,12 @@ def clean_batch(documents: list, sites: list[str]) -> list:
     clf, options, counter = _WORKER["model"], _WORKER["options"], _WORKER["sites"]
     if not documents:
         return []
-    try:
-        tables = clf.classify_many(documents, kind=options.kind, threshold=options.threshold)
-    except Exception:  # one bad page spoils the batch: retry page by page to find it
-        tables = []
-        for document in documents:
-            try:
-                tables.append(clf.classify(document, kind=options.kind, threshold=options.threshold))
-            except Exception as exc:
-                tables.append(f"{type(exc).__name__}: {exc}")
     from model import CONTENT, join_blocks
 
     results = []
-    for table, site in zip(tables, sites):
-        if isinstance(table, str):
-            results.append(table)
+    for table, site in zip(clf.classify_each(documents, kind=options.kind, threshold=options.threshold), sites):
+        if isinstance(table, Exception):
+            results.append(f"{type(table).__name__}: {table}")
             continue
         if counter is not None and site and len(table):
             template = counter.template_lines(site, table["text"].tolist(), options.site_share,

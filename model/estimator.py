@@ -250,14 +250,29 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         return [_join(texts[a:b], gaps[a:b], keep[a:b])
                 for a, b in _page_bounds(blocks["page"].to_numpy(), len(kinds))]
 
+    def classify_each(self, documents, kind="auto", threshold: float | None = None,
+                      limits: Limits | None = None) -> list:
+        """``classify_many``, except that a document that cannot be classified gives its exception
+        in place of its table instead of failing the whole list: for corpus runs, where one bad
+        page (binary, too large, not text) must not stop the rest of its batch.
+
+        The batch is tried in one call first; only when it fails is it classified page by page."""
+        documents, kinds = _documents_and_kinds(documents, kind)
+        try:
+            return self.classify_many(documents, kinds, threshold, limits)
+        except Exception:  # find the bad pages
+            pass
+        out = []
+        for document, k in zip(documents, kinds):
+            try:
+                out.append(self.classify(document, k, threshold, limits))
+            except Exception as exc:
+                out.append(exc)
+        return out
+
     def _label_many(self, documents, kind, limits):
         """Parse every document, stack their blocks, and score them in one call."""
-        if isinstance(documents, (str, bytes)):
-            raise TypeError("documents must be a list of documents; use clean()/classify() for one")
-        documents = list(documents)
-        kinds = [kind] * len(documents) if isinstance(kind, str) else list(kind)
-        if len(kinds) != len(documents):
-            raise ValueError(f"{len(documents)} documents but {len(kinds)} kinds")
+        documents, kinds = _documents_and_kinds(documents, kind)
         pages = []  # each page's blocks as column lists, stacked into one table below
         for i, (document, k) in enumerate(zip(documents, kinds)):
             columns, kinds[i] = parse_columns(document, k, limits=limits)
@@ -283,6 +298,17 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X holds features without {', '.join(missing[:5])}: made by another version of the "
                              "features; run prepare_blocks() on the block table again")
         return compute_features(X), texts
+
+
+def _documents_and_kinds(documents, kind) -> tuple[list, list[str]]:
+    """The documents of a batch call as a list, and one kind per document."""
+    if isinstance(documents, (str, bytes)):
+        raise TypeError("documents must be a list of documents; use clean()/classify() for one")
+    documents = list(documents)
+    kinds = [kind] * len(documents) if isinstance(kind, str) else list(kind)
+    if len(kinds) != len(documents):
+        raise ValueError(f"{len(documents)} documents but {len(kinds)} kinds")
+    return documents, kinds
 
 
 def _with_lexical(features: pd.DataFrame, p: np.ndarray) -> np.ndarray:

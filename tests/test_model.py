@@ -272,6 +272,22 @@ def test_clean_many_rejects_a_single_string_and_mismatched_kinds(trained_model):
         trained_model.clean_many(["a", "b"], kind=["text"])
 
 
+def test_classify_each_gives_the_error_of_a_bad_page_and_the_tables_of_the_others(trained_model):
+    from features.decode import PageError
+
+    good = [raw_text(synthetic_lines(104)), synthetic_html(105, labelled=False)]
+    documents = [good[0], b"\x89PNG\r\n\x1a\n" + bytes(64), None, good[1]]
+    tables = trained_model.classify_each(documents, kind=["text", "auto", "auto", "html"])
+    assert isinstance(tables[1], PageError) and isinstance(tables[2], TypeError)
+    pd.testing.assert_frame_equal(tables[0], trained_model.classify(good[0], kind="text"))
+    pd.testing.assert_frame_equal(tables[3], trained_model.classify(good[1], kind="html"))
+    assert [len(t) for t in trained_model.classify_each(good)] == [len(t) for t in trained_model.classify_many(good)]
+    with pytest.raises(ValueError, match="2 documents but 1 kinds"):  # never a silently shortened answer
+        trained_model.classify_each(good, kind=["text"])
+    with pytest.raises(TypeError, match="list of documents"):
+        trained_model.classify_each("one page")
+
+
 def test_word_model_folds_by_site_and_falls_back_to_pages(train_pageset):
     small = train_pageset.subset(np.arange(len(train_pageset)) < 6)
     blocks, labels = small.blocks, small.blocks["label"].to_numpy()
