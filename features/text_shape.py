@@ -149,6 +149,9 @@ IS_SPACE = _code_table(str.isspace)
 SENTENCE_END = _code_table(lambda ch: ch in ".!?。！？")
 COMMA = _code_table(lambda ch: ch in ",，、")
 SEPARATOR = _code_table(lambda ch: ch in "|/»›>·•")
+CROSS_LINK_END = _code_table(lambda ch: ch in ":：|»›>→–—-】")
+_CURRENCY = [ord(ch) for ch in "$€£¥₹"]
+_DATE_SEPARATORS = [ord(ch) for ch in "-/."]
 _FLAG_PATTERNS = {name: re.compile(pattern, re.I) for name, pattern in (
     ("has_date", _DATE), ("has_time", _TIME), ("has_url", _URL), ("has_email", _EMAIL),
     ("has_copyright", _COPYRIGHT), ("has_price", _PRICE))}
@@ -167,12 +170,56 @@ def _search_rows(pattern, strings, candidates) -> np.ndarray:
     return out
 
 
+def _sequence(*masks) -> np.ndarray:
+    """Positions i where ``masks[k]`` holds at i + k for every k: where a run of character
+    classes (a digit, then ":", then a digit...) starts."""
+    out = masks[0].copy()
+    for k, mask in enumerate(masks[1:], 1):
+        out[:-k] &= mask[k:]
+        out[-k:] = False
+    return out
+
+
+def _flag_candidates(codes, classes, astral, is_space, rows_with) -> dict[str, np.ndarray]:
+    """Per pattern of ``_FLAG_PATTERNS`` (and the cross-link cue), the rows that hold a run of
+    characters every match of it holds: only those are searched, and a regular expression costs
+    far more per character than these numpy passes.  Astral characters may be digits.  Letters
+    are compared case-insensitively as the patterns are; none used here has a case-insensitive
+    match outside ASCII ("i", "s" and "k" would: "İ", "ſ", "K")."""
+    low = codes | 0x20
+    digit = (classes == DIGIT) | astral
+
+    def letters(word):
+        return _sequence(*[low == ord(ch) if ch.isalpha() else codes == ord(ch) for ch in word])
+
+    currency = np.isin(codes, _CURRENCY)
+    unit = currency | (low == ord("u")) | (low == ord("e")) | (low == ord("g"))  # $, usd, eur, gbp
+    return {
+        # 2024-05-06, 6/5/24; " 2024" after a day and a month name; "3 days ago".
+        "has_date": rows_with(_sequence(digit, np.isin(codes, _DATE_SEPARATORS), digit)
+                              | _sequence(is_space, digit, digit, digit, digit))
+                    | (rows_with(_sequence(digit, is_space)) & rows_with(letters("ago"))),
+        "has_time": rows_with(_sequence(digit, codes == ord(":"), digit, digit)),
+        "has_price": rows_with(_sequence(currency, digit) | _sequence(currency, is_space, digit)
+                               | _sequence(digit, unit) | _sequence(digit, is_space, unit)),
+        "has_email": rows_with(codes == ord("@")),
+        # "://", "." before a letter, or "w.".
+        "has_url": rows_with(letters("://") | _sequence(codes == ord("."), (classes == UPPER) | (classes == LOWER))
+                             | letters("w.")),
+        # "©", "(c)", "copyright"; "all rights reserved".
+        "has_copyright": rows_with((codes == 0xA9) | letters("(c)") | letters("pyr"))
+                         | (rows_with(letters("ll r")) & rows_with(letters("erve"))),
+        # Every cross-link cue ends in one of these ("Read more:", "See also »").
+        "cross_link_cue": rows_with(CROSS_LINK_END[np.minimum(codes, 0xFFFF)] & ~astral),
+    }
+
+
 def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
     """Compute ``FEATURES`` for every block text; returns name -> array.
 
     Everything is counted on the code points of all blocks joined by "\n"; the regular
-    expressions run only on rows that hold the characters a match needs (a digit for dates,
-    "@" for e-mail...), which a numpy pass finds.
+    expressions run only on rows that hold the characters a match needs (a digit, "-" and a
+    digit for dates, "@" for e-mail...), which numpy passes find (``_flag_candidates``).
     """
     n = len(texts)
     stripped = [t.strip() for t in texts]
@@ -235,22 +282,17 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
 
     # Which rows can match each pattern at all.
     is_space = IS_SPACE[bmp] & ~astral
-    is_letter = (classes == UPPER) | (classes == LOWER)
-    has_digit = (counts[:, DIGIT] > 0) | (per_block(astral) > 0)
-    url_mark = np.zeros(m, bool)  # "://", "." before a letter, or "w."
-    copy_mark = (codes == 0xA9) | (codes == 0x28)  # "©" or "(", or "ght" (copyright, rights)
+
+    def rows_with(mask):
+        """Rows holding a position of ``mask`` (a joining "\n" counts for the row before it)."""
+        rows = np.zeros(n, bool)
+        rows[block_of_char[np.flatnonzero(mask)]] = True
+        return rows
+
+    candidates = _flag_candidates(codes, classes, astral, is_space, rows_with)
     separator = np.zeros(m, bool)  # a separator character between two spaces
     if m > 2:
-        dot = codes == 0x2E
-        url_mark[:-2] = (codes[:-2] == 0x3A) & (codes[1:-1] == 0x2F) & (codes[2:] == 0x2F)
-        url_mark[:-1] |= dot[:-1] & is_letter[1:]
-        url_mark[1:] |= dot[1:] & ((codes[:-1] | 0x20) == 0x77)
-        low = codes | 0x20
-        copy_mark[:-2] |= (low[:-2] == 0x67) & (low[1:-1] == 0x68) & (low[2:] == 0x74)
         separator[1:-1] = SEPARATOR[bmp[1:-1]] & ~astral[1:-1] & is_space[:-2] & is_space[2:]
-    candidates = {"has_date": has_digit, "has_time": has_digit, "has_price": has_digit,
-                  "has_email": per_block(codes == 0x40) > 0, "has_url": per_block(url_mark) > 0,
-                  "has_copyright": per_block(copy_mark) > 0}
     n_separators = np.zeros(n)
     for i in np.flatnonzero(per_block(separator)):
         n_separators[i] = len(_SEPARATOR_RE.findall(stripped[i]))
@@ -279,5 +321,5 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
         "is_bullet": np.fromiter((match_bullet(t) is not None for t in texts), np.float64, n),
         **{name: _search_rows(pattern, stripped, candidates[name]) for name, pattern in _FLAG_PATTERNS.items()},
         "n_separators": n_separators,
-        "cross_link_cue": _search_rows(_CROSS_LINK_RE, stripped, n_words <= 40),
+        "cross_link_cue": _search_rows(_CROSS_LINK_RE, stripped, (n_words <= 40) & candidates["cross_link_cue"]),
     }

@@ -38,6 +38,35 @@ def binary_share(text: str) -> float:
     return sum(ch in CONTROLS or ch == "\ufffd" for ch in head) / len(head) if head else 0.0
 
 
+FLAG_FRAGMENTS = ("2024-05-06", "6/5/24", "12 June 2026", "June 12, 2026", "3 days ago", "3\nago", "14:30", "$ 5",
+                  "5usd", "5 EUR", "€5", "©", "(C)2020", "Copyright", "ALL RIGHTS RESERVED", "a@b.co", "http://x", "www.x",
+                  "X.COM", "Read more: The", "See also » Foo", "Related: \"Big", "【相关阅读】标题", "𝟚𝟘𝟚𝟜-𝟘𝟝-𝟘𝟞",
+                  "٢٠٢٤", "١٢:٣٠", " ", "\t", "\u00a0", "\n", "İ", "ſ", "K", "-", ".", "/", ":", "2", "x", "\x00")
+
+
+def _same_flags_as_searching_every_row(texts):
+    from features import text_shape
+    from features.pages import PageIndex
+
+    values = text_shape.text_features(texts, PageIndex(np.zeros(len(texts), np.int64)))
+    stripped = [t.strip() for t in texts]
+    for name, pattern in text_shape._FLAG_PATTERNS.items():
+        assert values[name].tolist() == [float(pattern.search(t) is not None) for t in stripped], name
+    short = np.expm1(values["n_words_log"]) <= 40
+    assert values["cross_link_cue"].tolist() == [
+        float(bool(ok) and text_shape._CROSS_LINK_RE.search(t) is not None) for t, ok in zip(stripped, short)]
+
+
+@given(st.lists(st.lists(st.one_of(st.sampled_from(FLAG_FRAGMENTS), st.text(max_size=3)), max_size=8).map("".join),
+                min_size=1, max_size=6))
+def test_pattern_flags_are_those_of_searching_every_row(texts):
+    _same_flags_as_searching_every_row(texts)
+
+
+def test_pattern_flags_are_those_of_searching_every_row_on_each_fragment():
+    _same_flags_as_searching_every_row(list(FLAG_FRAGMENTS) + [a + b for a in FLAG_FRAGMENTS for b in FLAG_FRAGMENTS])
+
+
 # -- strategies -----------------------------------------------------------------------------
 
 TAGS = ("html head body div p span a br li ul ol table tr td th h1 h2 h3 pre code nav header footer aside "
