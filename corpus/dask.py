@@ -35,7 +35,8 @@ def clean_partition(frame: pd.DataFrame, field: str = "text", kind: str = "auto"
 
 def clean_each(clf, documents: list, kind: str = "auto", threshold: float | None = None) -> list:
     """``clf.clean_many(documents)`` in one call, but a document that cannot be cleaned (not text,
-    binary, too large) gives None instead of failing the whole list; any other error is raised."""
+    binary, too large) gives None instead of failing the whole list.  Any other error of a page,
+    or of the batch call itself, is raised (``BoilerplateClassifier.classify_each``)."""
     from features.decode import PageError
     from model import join_blocks
 

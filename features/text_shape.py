@@ -74,7 +74,12 @@ _CLOSERS = "\"'”’»)]›\u00a0 "
 # Symbols that open a list item; "-" last, so that it cannot form a range in a character class.
 _BULLET_SYMBOLS = "•·▪◦‣●○■□◆◇►▶➤→*+–—-"
 _BULLET = r"^\s*(?:[✓✔" + _BULLET_SYMBOLS + r"]|\d{1,3}[.)]|[a-z][.)])\s"
-_DATE = (r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b"
+# Character sets that a regular expression below and its row pre-filter (_flag_candidates) share.
+_DATE_SEPARATORS = "-/."  # "-" first: not a range
+_CURRENCY_SIGNS = "$€£¥₹"
+_CROSS_LINK_ENDS = ":：|»›>→–—-】"  # every cross-link cue ends in one (a test checks it over all of Unicode)
+_DATE = (rf"\b\d{{4}}[{_DATE_SEPARATORS}]\d{{1,2}}[{_DATE_SEPARATORS}]\d{{1,2}}\b"
+         rf"|\b\d{{1,2}}[{_DATE_SEPARATORS}]\d{{1,2}}[{_DATE_SEPARATORS}]\d{{2,4}}\b"
          r"|\b\d{1,2}(?:st|nd|rd|th)?\.?\s+[^\W\d_]{3,12}\.?,?\s+\d{4}\b"
          r"|\b[^\W\d_]{3,12}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
          r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b")
@@ -82,7 +87,7 @@ _TIME = r"\b\d{1,2}:\d{2}\b"
 _URL = r"https?://|www\.|\b[\w-]+\.(?:com|org|net|io|co|de|uk|fr|ru|info)\b"
 _EMAIL = r"[\w.+-]+@[\w-]+\.[\w.-]+"
 _COPYRIGHT = r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved"
-_PRICE = r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|usd|eur|gbp)\b"
+_PRICE = rf"[{_CURRENCY_SIGNS}]\s?\d|\d\s?(?:[{_CURRENCY_SIGNS}]|usd|eur|gbp)\b"
 _SEPARATOR = r"\s[|/»›>·•]\s"
 # A cue that a line is a link to another page of the site, set inside or after an article
 # ("READ MORE: <title>", "» Related Reading – <title>", "【相关阅读】<title>"), in the languages most
@@ -149,9 +154,7 @@ IS_SPACE = _code_table(str.isspace)
 SENTENCE_END = _code_table(lambda ch: ch in ".!?。！？")
 COMMA = _code_table(lambda ch: ch in ",，、")
 SEPARATOR = _code_table(lambda ch: ch in "|/»›>·•")
-CROSS_LINK_END = _code_table(lambda ch: ch in ":：|»›>→–—-】")
-_CURRENCY = [ord(ch) for ch in "$€£¥₹"]
-_DATE_SEPARATORS = [ord(ch) for ch in "-/."]
+CROSS_LINK_END = _code_table(lambda ch: ch in _CROSS_LINK_ENDS)
 _FLAG_PATTERNS = {name: re.compile(pattern, re.I) for name, pattern in (
     ("has_date", _DATE), ("has_time", _TIME), ("has_url", _URL), ("has_email", _EMAIL),
     ("has_copyright", _COPYRIGHT), ("has_price", _PRICE))}
@@ -185,18 +188,18 @@ def _flag_candidates(codes, classes, astral, is_space, rows_with) -> dict[str, n
     characters every match of it holds: only those are searched, and a regular expression costs
     far more per character than these numpy passes.  Astral characters may be digits.  Letters
     are compared case-insensitively as the patterns are; none used here has a case-insensitive
-    match outside ASCII ("i", "s" and "k" would: "İ", "ſ", "K")."""
+    match outside ASCII ("i", "s" and "k" would: "İ", "ı", "ſ", "K")."""
     low = codes | 0x20
     digit = (classes == DIGIT) | astral
 
     def letters(word):
         return _sequence(*[low == ord(ch) if ch.isalpha() else codes == ord(ch) for ch in word])
 
-    currency = np.isin(codes, _CURRENCY)
+    currency = np.isin(codes, [ord(ch) for ch in _CURRENCY_SIGNS])
     unit = currency | (low == ord("u")) | (low == ord("e")) | (low == ord("g"))  # $, usd, eur, gbp
     return {
         # 2024-05-06, 6/5/24; " 2024" after a day and a month name; "3 days ago".
-        "has_date": rows_with(_sequence(digit, np.isin(codes, _DATE_SEPARATORS), digit)
+        "has_date": rows_with(_sequence(digit, np.isin(codes, [ord(ch) for ch in _DATE_SEPARATORS]), digit)
                               | _sequence(is_space, digit, digit, digit, digit))
                     | (rows_with(_sequence(digit, is_space)) & rows_with(letters("ago"))),
         "has_time": rows_with(_sequence(digit, codes == ord(":"), digit, digit)),
@@ -218,8 +221,8 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
     """Compute ``FEATURES`` for every block text; returns name -> array.
 
     Everything is counted on the code points of all blocks joined by "\n"; the regular
-    expressions run only on rows that hold the characters a match needs (a digit, "-" and a
-    digit for dates, "@" for e-mail...), which numpy passes find (``_flag_candidates``).
+    expressions run only on rows that hold the characters every match needs ("@" for e-mail...),
+    which numpy passes find (``_flag_candidates``).
     """
     n = len(texts)
     stripped = [t.strip() for t in texts]

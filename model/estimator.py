@@ -11,6 +11,7 @@ metric users judge us by counts words, not blocks.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
@@ -22,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from features import FEATURE_NAMES, compute_features
 from features.blocks import blocks_frame, parse_columns
-from features.decode import Limits
+from features.decode import KINDS, Limits
 
 from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
 
@@ -253,22 +254,31 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     def classify_each(self, documents, kind="auto", threshold: float | None = None,
                       limits: Limits | None = None) -> list:
         """``classify_many``, except that a document that cannot be classified gives its exception
-        in place of its table instead of failing the whole list: for corpus runs, where one bad
-        page (binary, too large, not text) must not stop the rest of its batch.
+        (without traceback) in place of its table instead of failing the whole list: for corpus
+        runs, where one bad page (binary, too large, not text) must not stop the rest of its batch.
 
-        The batch is tried in one call first; only when it fails is it classified page by page."""
+        The batch is tried in one call first, and page by page only when that fails.  Errors of
+        the call itself (bad arguments, an unfitted model) are raised, as is a batch failure that
+        no single page reproduces."""
         documents, kinds = _documents_and_kinds(documents, kind)
+        check_is_fitted(self, "trees_")
+        if not (threshold is None or isinstance(threshold, numbers.Real)):
+            raise TypeError(f"threshold must be a number, not {type(threshold).__name__}")
+        if not (limits is None or isinstance(limits, Limits)):
+            raise TypeError(f"limits must be a features.decode.Limits, not {type(limits).__name__}")
         try:
             return self.classify_many(documents, kinds, threshold, limits)
-        except Exception:  # find the bad pages
-            pass
-        out = []
-        for document, k in zip(documents, kinds):
-            try:
-                out.append(self.classify(document, k, threshold, limits))
-            except Exception as exc:
-                out.append(exc)
-        return out
+        except Exception as batch_error:  # find the bad pages
+            out = []
+            for document, k in zip(documents, kinds):
+                try:
+                    out.append(self.classify(document, k, threshold, limits))
+                except Exception as exc:  # kept bare: a traceback (its own or its context's) would
+                    exc.__context__ = exc.__cause__ = None  # hold this frame, and so the whole batch
+                    out.append(exc.with_traceback(None))
+            if not any(isinstance(table, Exception) for table in out):
+                raise batch_error
+            return out
 
     def _label_many(self, documents, kind, limits):
         """Parse every document, stack their blocks, and score them in one call."""
@@ -308,6 +318,9 @@ def _documents_and_kinds(documents, kind) -> tuple[list, list[str]]:
     kinds = [kind] * len(documents) if isinstance(kind, str) else list(kind)
     if len(kinds) != len(documents):
         raise ValueError(f"{len(documents)} documents but {len(kinds)} kinds")
+    for k in kinds:
+        if not isinstance(k, str) or k not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {k!r}")
     return documents, kinds
 
 

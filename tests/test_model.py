@@ -286,6 +286,33 @@ def test_classify_each_gives_the_error_of_a_bad_page_and_the_tables_of_the_other
         trained_model.classify_each(good, kind=["text"])
     with pytest.raises(TypeError, match="list of documents"):
         trained_model.classify_each("one page")
+    assert all(t.__traceback__ is None and t.__context__ is None for t in tables[1:3])  # nothing holds the batch
+
+
+def test_classify_each_raises_what_is_not_a_page_error(trained_model, monkeypatch):
+    from sklearn.exceptions import NotFittedError
+
+    from model import BoilerplateClassifier
+
+    good = [raw_text(synthetic_lines(106)), raw_text(synthetic_lines(107))]
+    with pytest.raises(ValueError, match="kind must be one of"):
+        trained_model.classify_each(good, kind="xml")
+    with pytest.raises(TypeError, match="threshold must be a number"):
+        trained_model.classify_each(good, threshold="0.5")
+    with pytest.raises(TypeError, match="limits must be"):
+        trained_model.classify_each(good, limits=5)
+    with pytest.raises(NotFittedError):
+        BoilerplateClassifier().classify_each(good)
+    real = trained_model.predict_proba
+
+    def fails_on_batches(X):  # a failure of the batch call that no single page reproduces
+        if X["page"].nunique() > 1:
+            raise RuntimeError("batch bug")
+        return real(X)
+
+    monkeypatch.setattr(trained_model, "predict_proba", fails_on_batches)
+    with pytest.raises(RuntimeError, match="batch bug"):
+        trained_model.classify_each(good)
 
 
 def test_word_model_folds_by_site_and_falls_back_to_pages(train_pageset):

@@ -20,7 +20,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from features import parse_document
+from features import parse_document, text_shape
 from features.decode import PageError, decode_bytes
 
 settings.register_profile("suite", max_examples=40, deadline=None,
@@ -41,18 +41,24 @@ def binary_share(text: str) -> float:
 FLAG_FRAGMENTS = ("2024-05-06", "6/5/24", "12 June 2026", "June 12, 2026", "3 days ago", "3\nago", "14:30", "$ 5",
                   "5usd", "5 EUR", "€5", "©", "(C)2020", "Copyright", "ALL RIGHTS RESERVED", "a@b.co", "http://x", "www.x",
                   "X.COM", "Read more: The", "See also » Foo", "Related: \"Big", "【相关阅读】标题", "𝟚𝟘𝟚𝟜-𝟘𝟝-𝟘𝟞",
-                  "٢٠٢٤", "١٢:٣٠", " ", "\t", "\u00a0", "\n", "İ", "ſ", "K", "-", ".", "/", ":", "2", "x", "\x00")
+                  "٢٠٢٤", "١٢:٣٠", " ", "\t", "\u00a0", "\n", "İ", "ſ", "K", "-", ".", "/", ":", "2", "x", "\x00",
+                  "12.05.2024", "5gbp", "5$x", "www.", "相关阅读：标题")
+# One fragment per character of each set the pre-filter shares with a pattern, so that a
+# character left out of the filter fails the test below.
+SET_FRAGMENTS = (tuple(f"{sign}5" for sign in text_shape._CURRENCY_SIGNS)
+                 + tuple(f"12{sep}05{sep}2024" for sep in text_shape._DATE_SEPARATORS)
+                 + tuple(f"Read more {end} Foo" for end in text_shape._CROSS_LINK_ENDS)
+                 + tuple(f"Read more{end} Foo" for end in text_shape._CROSS_LINK_ENDS))
 
 
 def _same_flags_as_searching_every_row(texts):
-    from features import text_shape
     from features.pages import PageIndex
 
     values = text_shape.text_features(texts, PageIndex(np.zeros(len(texts), np.int64)))
     stripped = [t.strip() for t in texts]
     for name, pattern in text_shape._FLAG_PATTERNS.items():
         assert values[name].tolist() == [float(pattern.search(t) is not None) for t in stripped], name
-    short = np.expm1(values["n_words_log"]) <= 40
+    short = np.rint(np.expm1(values["n_words_log"])) <= 40
     assert values["cross_link_cue"].tolist() == [
         float(bool(ok) and text_shape._CROSS_LINK_RE.search(t) is not None) for t, ok in zip(stripped, short)]
 
@@ -65,6 +71,16 @@ def test_pattern_flags_are_those_of_searching_every_row(texts):
 
 def test_pattern_flags_are_those_of_searching_every_row_on_each_fragment():
     _same_flags_as_searching_every_row(list(FLAG_FRAGMENTS) + [a + b for a in FLAG_FRAGMENTS for b in FLAG_FRAGMENTS])
+    _same_flags_as_searching_every_row(list(SET_FRAGMENTS) + [f"x {f} x" for f in SET_FRAGMENTS])
+
+
+def test_every_cross_link_cue_ends_in_a_character_the_pre_filter_looks_for():
+    """A cue ending added to the pattern but not to ``_CROSS_LINK_ENDS`` would be skipped silently."""
+    search = text_shape._CROSS_LINK_RE.search
+    enders = [chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF
+              and any(search(cue) for cue in (f"Read more {chr(cp)} Foo", f"Read more{chr(cp)} Foo",
+                                              f"相关阅读{chr(cp)}标题", f"Read more {chr(cp)}{chr(cp)} Foo"))]
+    assert set(enders) <= set(text_shape._CROSS_LINK_ENDS), enders
 
 
 # -- strategies -----------------------------------------------------------------------------
