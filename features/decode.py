@@ -264,10 +264,15 @@ def _starts_after_a_preamble(text: str) -> bool:
     return all(line.lstrip().startswith("<") for line in text[end.end():].splitlines() if line.strip())
 
 
+def check_kind(kind) -> None:
+    """Raise ValueError unless ``kind`` is one of ``KINDS``."""
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+
+
 def resolve_kind(text: str, kind: str) -> str:
     """Map ``auto`` to ``html`` or ``text``; validate explicit kinds."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    check_kind(kind)
     if kind == "auto":
         return "html" if looks_like_html(text) else "text"
     return kind

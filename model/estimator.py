@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from features import FEATURE_NAMES, compute_features
 from features.blocks import blocks_frame, parse_columns
-from features.decode import KINDS, Limits
+from features.decode import Limits, check_kind
 
 from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
 
@@ -319,8 +319,7 @@ def _documents_and_kinds(documents, kind) -> tuple[list, list[str]]:
     if len(kinds) != len(documents):
         raise ValueError(f"{len(documents)} documents but {len(kinds)} kinds")
     for k in kinds:
-        if not isinstance(k, str) or k not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {k!r}")
+        check_kind(k)
     return documents, kinds
 
 
