@@ -88,7 +88,8 @@ _URL = r"https?://|www\.|\b[\w-]+\.(?:com|org|net|io|co|de|uk|fr|ru|info)\b"
 _EMAIL = r"[\w.+-]+@[\w-]+\.[\w.-]+"
 _COPYRIGHT = r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved"
 _PRICE = rf"[{_CURRENCY_SIGNS}]\s?\d|\d\s?(?:[{_CURRENCY_SIGNS}]|usd|eur|gbp)\b"
-_SEPARATOR = r"\s[|/»›>·•]\s"
+_SEPARATORS = "|/»›>·•"  # between spaces, in menus and breadcrumbs
+_SEPARATOR = rf"\s[{_SEPARATORS}]\s"
 # A cue that a line is a link to another page of the site, set inside or after an article
 # ("READ MORE: <title>", "» Related Reading – <title>", "【相关阅读】<title>"), in the languages most
 # common on the web.  The cue must be followed by a separator and more text: "Read more" or
@@ -153,7 +154,7 @@ IS_WORD = _code_table(lambda ch: ch.isalnum() or ch == "_")
 IS_SPACE = _code_table(str.isspace)
 SENTENCE_END = _code_table(lambda ch: ch in ".!?。！？")
 COMMA = _code_table(lambda ch: ch in ",，、")
-SEPARATOR = _code_table(lambda ch: ch in "|/»›>·•")
+SEPARATOR = _code_table(lambda ch: ch in _SEPARATORS)
 CROSS_LINK_END = _code_table(lambda ch: ch in _CROSS_LINK_ENDS)
 _FLAG_PATTERNS = {name: re.compile(pattern, re.I) for name, pattern in (
     ("has_date", _DATE), ("has_time", _TIME), ("has_url", _URL), ("has_email", _EMAIL),
@@ -185,10 +186,11 @@ def _sequence(*masks) -> np.ndarray:
 
 def _flag_candidates(codes, classes, astral, is_space, rows_with) -> dict[str, np.ndarray]:
     """Per pattern of ``_FLAG_PATTERNS`` (and the cross-link cue), the rows that hold a run of
-    characters every match of it holds: only those are searched, and a regular expression costs
-    far more per character than these numpy passes.  Astral characters may be digits.  Letters
-    are compared case-insensitively as the patterns are; none used here has a case-insensitive
-    match outside ASCII ("i", "s" and "k" would: "İ", "ı", "ſ", "K")."""
+    characters every match of it holds (``rows_with(mask)``: the rows holding a position of
+    ``mask``): only those are searched, and a regular expression costs far more per character
+    than these numpy passes.  Astral characters may be digits.  Letters are compared
+    case-insensitively as the patterns are; none used here has a case-insensitive match outside
+    ASCII ("i", "s" and "k" would: "İ", "ı", "ſ", "K")."""
     low = codes | 0x20
     digit = (classes == DIGIT) | astral
 
@@ -287,7 +289,10 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
     is_space = IS_SPACE[bmp] & ~astral
 
     def rows_with(mask):
-        """Rows holding a position of ``mask`` (a joining "\n" counts for the row before it)."""
+        """Rows holding a position of ``mask`` (a joining "\n" counts for the row before it): a
+        scatter of the few marked positions.  ``per_block(mask) > 0`` gives the same flags but
+        gathers and counts every character: text_features took 1.6 s instead of 1.0 s with it
+        on 300 WCXB pages."""
         rows = np.zeros(n, bool)
         rows[block_of_char[np.flatnonzero(mask)]] = True
         return rows
