@@ -148,7 +148,7 @@ def cmd_evaluate(args) -> int:
         pages = pages.subset(pages.pages["id"].astype(str).isin([str(i) for i in ids]).to_numpy())
         if len(pages) == 0:
             raise CliError("none of the model's validation pages are in this data")
-    threshold = clf.threshold if args.threshold is None else args.threshold
+    threshold = clf.decision_threshold(args.threshold)
     features = featurize(pages, progress=not args.quiet)
     if args.cv:
         proba = cross_validate(pages, clf, k=args.cv, features=features, log=log)
@@ -234,7 +234,7 @@ def cmd_explain(args) -> int:
     page = _read_page(args.page)
     clf = load_model(args.model, trusted=args.trust_model)
     table, reasons = explain(clf, page, kind=args.format, threshold=args.threshold)
-    threshold = clf.threshold if args.threshold is None else args.threshold
+    threshold = clf.decision_threshold(args.threshold)
     Path(args.out).write_text(report_html(table, reasons, f"boilerplate explain: {args.page}", threshold),
                               encoding="utf-8")
     print(f"{len(table)} blocks explained in {args.out}")

@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .decode import DEFAULT_LIMITS, Limits, PageError, check_page, resolve_kind, to_text
+from .decode import DEFAULT_LIMITS, Limits, PageError, check_limits, check_page, resolve_kind, to_text
 
 LANDMARKS = ("nav", "header", "footer", "aside", "article", "main", "form")
 MARKUP_COLUMNS = (
@@ -136,7 +136,7 @@ def parse_columns(document: str | bytes, kind: str = "auto", limits: Limits | No
     ``blocks_frame`` to stack many pages into one table."""
     from .html_blocks import html_columns
 
-    limits = DEFAULT_LIMITS if limits is None else limits
+    limits = check_limits(limits)
     if isinstance(document, (bytearray, memoryview)):
         document = bytes(document)
     check_page(document, limits)

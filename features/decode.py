@@ -66,6 +66,15 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
+
+def check_limits(limits) -> Limits:
+    """``limits``, or ``DEFAULT_LIMITS`` for None; TypeError for anything that is not a ``Limits``."""
+    if limits is None:
+        return DEFAULT_LIMITS
+    if not isinstance(limits, Limits):
+        raise TypeError(f"limits must be a features.decode.Limits, not {type(limits).__name__}")
+    return limits
+
 # Files that are never a web page, by their first bytes (magic numbers).
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),

@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from features import FEATURE_NAMES, compute_features
 from features.blocks import blocks_frame, parse_columns
-from features.decode import Limits, check_kind
+from features.decode import Limits, check_kind, check_limits
 
 from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
 
@@ -209,7 +209,20 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """``"content"`` or ``"boilerplate"`` per block, at ``threshold``."""
-        return np.where(self.predict_proba(X)[:, 1] >= self.threshold, CONTENT, BOILERPLATE)
+        threshold = self.decision_threshold()
+        return np.where(self.predict_proba(X)[:, 1] >= threshold, CONTENT, BOILERPLATE)
+
+    def decision_threshold(self, threshold: float | None = None) -> float:
+        """The threshold a call keeps blocks at: ``threshold``, or the model's own when None.
+
+        A threshold outside [0, 1] (or NaN) would keep every block or none without saying so,
+        so it is refused."""
+        value = self.threshold if threshold is None else threshold
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"threshold must be a number, not {type(value).__name__}")
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"threshold must be a probability between 0 and 1, got {value!r}")
+        return float(value)
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -236,16 +249,18 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
         ``kind`` is one kind for all documents or a sequence with one kind per document.
         """
+        threshold = self.decision_threshold(threshold)
         blocks, kinds, proba = self._label_many(documents, kind, limits)
-        keep = proba >= (self.threshold if threshold is None else threshold)
+        keep = proba >= threshold
         return [block_table(blocks.iloc[start:end], proba[start:end], keep[start:end], kinds[i])
                 for i, (start, end) in enumerate(_page_bounds(blocks["page"].to_numpy(), len(kinds)))]
 
     def clean_many(self, documents, kind="auto", threshold: float | None = None,
                    limits: Limits | None = None) -> list[str]:
         """``clean`` for many documents at once: one feature pass and one model call for all."""
+        threshold = self.decision_threshold(threshold)
         blocks, kinds, proba = self._label_many(documents, kind, limits)
-        keep = proba >= (self.threshold if threshold is None else threshold)
+        keep = proba >= threshold
         texts = blocks["text"].to_numpy(object)
         gaps = blocks["gap_before"].to_numpy(bool)
         return [_join(texts[a:b], gaps[a:b], keep[a:b])
@@ -262,10 +277,8 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         no single page reproduces."""
         documents, kinds = _documents_and_kinds(documents, kind)
         check_is_fitted(self, "trees_")
-        if not (threshold is None or isinstance(threshold, numbers.Real)):
-            raise TypeError(f"threshold must be a number, not {type(threshold).__name__}")
-        if not (limits is None or isinstance(limits, Limits)):
-            raise TypeError(f"limits must be a features.decode.Limits, not {type(limits).__name__}")
+        threshold = self.decision_threshold(threshold)
+        limits = check_limits(limits)
         try:
             return self.classify_many(documents, kinds, threshold, limits)
         except Exception as batch_error:  # find the bad pages

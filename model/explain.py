@@ -27,8 +27,8 @@ CHUNK_CELLS = 2_000_000  # matrix cells per model call (16 MB, and its column-ma
 def explain(clf, document, kind: str = "auto", threshold: float | None = None) -> tuple[pd.DataFrame, list]:
     """The page's ``classify`` table and, per block, its strongest features as
     ``[(name, value, change in probability), ...]``."""
+    threshold = clf.decision_threshold(threshold)
     blocks, kind = parse_document(document, kind)
-    threshold = clf.threshold if threshold is None else threshold
     if not len(blocks):
         return block_table(blocks, np.zeros(0), np.zeros(0, bool), kind), []
     matrix = clf.model_matrix(blocks)

@@ -298,3 +298,6 @@ def test_clean_and_classify_take_limits(trained_model):
     assert len(trained_model.classify(page, limits=Limits(max_blocks=3))) == 3
     assert len(trained_model.clean_many([page, page], limits=Limits(max_blocks=3))) == 2
     assert len(trained_model.classify_many([page], limits=Limits(max_blocks=3))[0]) == 3
+    for bad in ({"max_blocks": 3}, "none", 3):  # not a silent default, not an AttributeError
+        with pytest.raises(TypeError, match="limits must be a features.decode.Limits"):
+            trained_model.clean(page, limits=bad)

@@ -125,6 +125,25 @@ def test_threshold_param_moves_the_decision(trained_model, unseen_pages):
     assert (strict.predict(blocks) == CONTENT).sum() < (trained_model.predict(blocks) == CONTENT).sum()
 
 
+@pytest.mark.parametrize("bad, error", [(1.5, ValueError), (-0.1, ValueError), (float("nan"), ValueError),
+                                        ("0.5", TypeError), (True, TypeError)])
+def test_a_threshold_that_is_not_a_probability_is_refused_by_every_call(trained_model, bad, error):
+    # a threshold above 1 or NaN would silently keep nothing, one below 0 everything
+    from model.explain import explain
+
+    page = raw_text(synthetic_lines(108))
+    calls = [lambda: trained_model.clean(page, threshold=bad), lambda: trained_model.classify(page, threshold=bad),
+             lambda: trained_model.clean_many([page], threshold=bad),
+             lambda: trained_model.classify_many([page], threshold=bad),
+             lambda: trained_model.classify_each([page], threshold=bad),
+             lambda: explain(trained_model, page, threshold=bad),
+             lambda: copy.deepcopy(trained_model).set_params(threshold=bad).predict(parse_document(page)[0])]
+    for call in calls:
+        with pytest.raises(error, match="threshold must be"):
+            call()
+    assert trained_model.clean(page, threshold=1.0) == "" and trained_model.clean(page, threshold=0) != ""
+
+
 def test_fit_is_deterministic(train_pageset):
     blocks = train_pageset.blocks
     labels = blocks["label"].to_numpy()
