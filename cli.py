@@ -39,12 +39,10 @@ def _read_page(page: str) -> bytes:
 
 
 def cmd_clean(args) -> int:
-    from model import load_model
-
     from features.decode import PageError
 
     page = _read_page(args.page)
-    clf = load_model(args.model, trusted=args.trust_model)
+    clf = _load_model(args)
     try:
         table = clf.classify(page, kind=args.format, threshold=args.threshold)
     except PageError as exc:
@@ -99,7 +97,8 @@ def cmd_train(args) -> int:
     pages = _load(args)
     params = {k: v for k, v in (("max_iter", args.max_iter), ("learning_rate", args.learning_rate),
                                 ("max_leaf_nodes", args.max_leaf_nodes)) if v is not None}
-    estimator = BoilerplateClassifier(drop_cross_links=not args.keep_cross_links, **params)
+    estimator = BoilerplateClassifier(drop_cross_links=not args.keep_cross_links, page_cut=not args.no_page_cut,
+                                      **params)
     if args.cv and args.no_refit:
         raise CliError("--cv validates on every page and then fits on all of them; --no-refit needs --holdout")
     clf, training, validation = train(pages, estimator, holdout=args.holdout, seed=args.seed,
@@ -118,6 +117,21 @@ def _add_threshold(parser) -> None:
     parser.add_argument("--threshold", type=_probability,
                         help="probability of content needed to keep a block (default: the threshold stored in "
                              "the model file)")
+    _add_page_cut(parser)
+
+
+def _load_model(args):
+    """The model of ``--model`` (the bundled one by default), without its page cut if asked."""
+    from model import load_model
+
+    clf = load_model(args.model, trusted=args.trust_model)
+    return clf.set_params(page_cut=False) if args.no_page_cut else clf
+
+
+def _add_page_cut(parser) -> None:
+    parser.add_argument("--no-page-cut", action="store_true",
+                        help="keep every block at or above the threshold, without each page's own cut "
+                             "(half its best expected word F1; see model/decision.py)")
 
 
 def _add_trust_model(parser) -> None:
@@ -129,7 +143,6 @@ def _add_trust_model(parser) -> None:
 # -- evaluate ---------------------------------------------------------------------------------
 
 def cmd_evaluate(args) -> int:
-    from model import load_model
     from training.compare import compare, format_comparison, read_source
     from training.evaluate import featurize, format_report, report, scorer_for, threshold_curve
     from training.train import cross_validate
@@ -138,7 +151,7 @@ def cmd_evaluate(args) -> int:
     if args.importance and args.cv:
         raise CliError("--importance needs a trained model scored on unseen pages, not --cv: "
                        "train with --no-refit and evaluate with --split validation --importance N")
-    clf = load_model(args.model, trusted=args.trust_model)
+    clf = _load_model(args)
     pages = _load(args)
     if args.split == "validation":
         ids = (clf.metadata_.get("validation") or {}).get("page_ids")
@@ -156,6 +169,7 @@ def cmd_evaluate(args) -> int:
     else:
         proba = clf.predict_proba(features)[:, 1]
         title = f"model {args.model or 'default'}"
+    cuts = clf.page_cuts(proba, features)
     results = {"model": str(args.model or "default"), "cv": args.cv, "kinds": {}}
     page_kind = pages.pages["kind"].to_numpy()
     block_kind = page_kind[pages.blocks["page"].to_numpy()]
@@ -163,13 +177,14 @@ def cmd_evaluate(args) -> int:
     for kind in sorted(set(page_kind)):
         subset = pages.subset(page_kind == kind)
         p = proba[block_kind == kind]
+        c = None if cuts is None else cuts[block_kind == kind]
         scorer = scorer_for(subset)
-        rep = report(subset, p, threshold, scorer, with_pages=True)
+        rep = report(subset, p, threshold, scorer, with_pages=True, cuts=c)
         page_tables.append(rep.pop("pages"))
         print(format_report(rep, f"{title}, {kind} input, {len(subset)} pages"))
         entry = {"report": rep}
         if args.plot:
-            entry["curve"] = threshold_curve(subset, scorer, p)
+            entry["curve"] = threshold_curve(subset, scorer, p, c)
         if args.importance:
             from training.importance import permutation_importance
 
@@ -228,11 +243,10 @@ def cmd_evaluate(args) -> int:
 # -- explain ----------------------------------------------------------------------------------
 
 def cmd_explain(args) -> int:
-    from model import load_model
     from model.explain import explain, report_html
 
     page = _read_page(args.page)
-    clf = load_model(args.model, trusted=args.trust_model)
+    clf = _load_model(args)
     table, reasons = explain(clf, page, kind=args.format, threshold=args.threshold)
     threshold = clf.decision_threshold(args.threshold)
     Path(args.out).write_text(report_html(table, reasons, f"boilerplate explain: {args.page}", threshold),
@@ -267,8 +281,8 @@ def cmd_clean_corpus(args) -> int:
 
     options = Options(field=args.field, kind=args.format, out_field=args.out_field, with_labels=args.with_labels,
                       drop_empty=args.drop_empty, threshold=args.threshold, model_path=args.model,
-                      url_field=args.url_field, site_share=args.site_share, site_min_pages=args.site_min_pages,
-                      trust_model=args.trust_model)
+                      page_cut=False if args.no_page_cut else None, url_field=args.url_field,
+                      site_share=args.site_share, site_min_pages=args.site_min_pages, trust_model=args.trust_model)
     try:
         summary = clean_corpus(args.inputs, args.out, options, jobs=args.jobs, batch_size=args.batch_size,
                                site_mode=args.site_lines, progress=not args.quiet, force=args.force)
@@ -360,6 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-cross-links", action="store_true",
                    help="leave lines such as 'Read more: <title>' to the trees instead of dropping them "
                         "(for labelled pages whose gold keeps them as content)")
+    _add_page_cut(p)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="score a model on labelled pages")
@@ -370,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="validation: only the pages the model held out when it was trained")
     p.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation by domain with the model's settings")
     p.add_argument("--threshold", type=_probability, help="override the model's threshold")
+    _add_page_cut(p)
     p.add_argument("--compare", help="comma-separated: trafilatura, justext (HTML pages); keep-all, c4-rules, "
                                      "justext-lines (any page, line by line)")
     p.add_argument("--importance", type=int, metavar="N",

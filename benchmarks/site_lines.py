@@ -45,8 +45,7 @@ def main(argv=None) -> int:
     clf, _, _ = train(pages.subset(~multi), BoilerplateClassifier(), holdout=0.2, refit=True, progress=True,
                       log=lambda m: None)
     test = pages.subset(multi)
-    proba = clf.predict_proba(featurize(test))[:, 1]
-    keep = proba >= clf.threshold
+    keep = clf.predict(featurize(test)) == "content"
     page_of = test.blocks["page"].to_numpy()
     texts = test.blocks["text"].tolist()
     for kind in sorted(set(test.pages["kind"])):

@@ -39,6 +39,7 @@ class Options:
     with_labels: bool = False
     drop_empty: bool = False
     threshold: float | None = None
+    page_cut: bool | None = None  # False: keep every block at or above the threshold (model.decision); None: the model's
     model_path: str | None = None
     trust_model: bool = False  # load model_path even if it is not on the user's trust list
     url_field: str = "url"
@@ -80,6 +81,8 @@ def _init_worker(options: Options) -> None:
 
     threadpool_limits(1)
     _WORKER["model"] = load_model(options.model_path, trusted=options.trust_model)
+    if options.page_cut is not None:
+        _WORKER["model"].set_params(page_cut=options.page_cut)
     _WORKER["options"] = options
     _WORKER["sites"] = SiteLineCounter.load(options.site_counts) if options.site_counts else None
 

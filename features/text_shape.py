@@ -87,7 +87,8 @@ _TIME = r"\b\d{1,2}:\d{2}\b"
 _URL = r"https?://|www\.|\b[\w-]+\.(?:com|org|net|io|co|de|uk|fr|ru|info)\b"
 _EMAIL = r"[\w.+-]+@[\w-]+\.[\w.-]+"
 _COPYRIGHT = r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved"
-_PRICE = rf"[{_CURRENCY_SIGNS}]\s?\d|\d\s?(?:[{_CURRENCY_SIGNS}]|usd|eur|gbp)\b"
+# A sign after the number ("12,50 €") but not "$": after a digit that is code ("mb-4 ${x}") or TeX.
+_PRICE = rf"[{_CURRENCY_SIGNS}]\s?\d|\d\s?(?:[{_CURRENCY_SIGNS.replace('$', '')}]|(?:usd|eur|gbp)\b)"
 _SEPARATORS = "|/»›>·•"  # between spaces, in menus and breadcrumbs
 _SEPARATOR = rf"\s[{_SEPARATORS}]\s"
 # A cue that a line is a link to another page of the site, set inside or after an article
@@ -95,7 +96,8 @@ _SEPARATOR = rf"\s[{_SEPARATORS}]\s"
 # common on the web.  The cue must be followed by a separator and more text: "Read more" or
 # "Read more ->" alone is a button, caught by other features.  A dash or ">" must stand apart
 # ("Related-party transactions" is prose).  "Related" and "Watch" alone are cues only before a
-# colon and a capitalised title ("Watch: stainless steel case" is a spec).
+# colon and a capitalised title ("Watch: stainless steel case" is a spec).  A reference to a
+# section of the same text ("See also: § 823", "Read more: Section 4.2") is not a link away.
 _CROSS_LINK_CUES = (
     r"read (?:more|also|next)|also read|see also|(?:further|suggested|recommended) reading|continue reading"
     r"|keep reading|must[- ]read|do(?:n['’]?t| not) miss|more on this(?: topic| story)?|up next"
@@ -106,12 +108,14 @@ _CROSS_LINK_CUES = (
     r"|le[ea] también|leer más|ver también|(?:te|le) puede interesar|noticias relacionadas|leia também"
     r"|leia mais|veja também|saiba mais|leggi anche|vedi anche|potrebbe interessarti|lees (?:ook|meer)"
     r"|zie ook|czytaj (?:też|także|więcej)|zobacz (?:też|także)|läs också|læs også|les også"
-    r"|čtěte (?:také|též)|baca juga|xem thêm|читайте также|читать далее|по теме|смотрите также"
+    r"|čtěte (?:také|též)|baca juga|xem thêm|ayrıca (?:bakınız|okuyun|oku)|ilgili (?:haberler?|yazılar|içerikler)"
+    r"|bunlar(?: da)? ilginizi çekebilir|читайте (?:также|ещё|еще)|подробнее|читать далее|по теме|смотрите также"
     r"|اقرأ أيضا|相关阅读|延伸阅读|推荐阅读|相关新闻|相关文章|相關閱讀|延伸閱讀|相關新聞|関連記事"
     r"|[あ合]わせて読みたい|관련 ?기사|함께 보면 좋은 글")
 _CROSS_LINK = (r"^\s*(?:[▸»›>" + _BULLET_SYMBOLS + r"]\s*)?[\[(【*_]*"
                r"(?:(?:" + _CROSS_LINK_CUES + r")[*_\]】]*(?:\s*[:：]|\s+[|»›>→–—-]{1,2}(?=\s)|\s*(?:>>|[»›→】]))"
-               r"|(?:related|watch)[*_]*\s*:(?=[\s*_]*[\"“'‘]?(?-i:[A-Z0-9])))\s*\S")
+               r"|(?:related|watch)[*_]*\s*:(?=[\s*_]*[\"“'‘]?(?-i:[A-Z0-9])))"
+               r"\s*(?!§|(?:sections?|chapter|para(?:graph)?\.?)\s*\d)\S")
 
 FEATURES = {
     "n_chars_log": "log(1 + non-space characters of the block)",

@@ -25,11 +25,13 @@ from features import FEATURE_NAMES, compute_features
 from features.blocks import blocks_frame, parse_columns
 from features.decode import Limits, check_kind, check_limits
 
+from .decision import keep_blocks, page_cuts
 from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
 
 CONTENT, BOILERPLATE = "content", "boilerplate"
 LABELS = (BOILERPLATE, CONTENT)  # classes_, in predict_proba column order
 _CROSS_LINK_COLUMN = FEATURE_NAMES.index("cross_link_cue")  # in the model matrix, which starts with FEATURE_NAMES
+_WORDS_COLUMN = FEATURE_NAMES.index("n_words_log")
 
 
 def to_bool_labels(y) -> np.ndarray:
@@ -101,6 +103,10 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     threshold : probability of content at or above which a block is kept.
+    page_cut : keep a block only if its probability is also at least its page's cut, half the
+        page's best expected word F1 (``model.decision``): on pages where the model is sure of
+        the content, doubtful blocks go.  The cut is at most 0.5, so it changes nothing for a
+        threshold of 0.5 or more.
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization :
         passed to scikit-learn's ``HistGradientBoostingClassifier``.
     weight_cap : cap on a block's training weight (its word count).
@@ -113,10 +119,11 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     random_state : seed of the models.
     """
 
-    def __init__(self, threshold=0.5, max_iter=300, learning_rate=0.1, max_leaf_nodes=63,
+    def __init__(self, threshold=0.5, page_cut=True, max_iter=300, learning_rate=0.1, max_leaf_nodes=63,
                  min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, lexical=True,
                  lexical_folds=3, drop_cross_links=True, random_state=0):
         self.threshold = threshold
+        self.page_cut = page_cut
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
@@ -189,6 +196,11 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
             return _with_lexical(features, self.lexical_.predict(self.lexical_.transform(texts)))
         return features.to_numpy()
 
+    def _matrix_and_page(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """``model_matrix`` of ``X`` and the page of each of its rows."""
+        matrix = self.model_matrix(X)  # checks X first
+        return matrix, _page_column(X)
+
     def _lexical_folds(self, page: np.ndarray, groups) -> list:
         """Folds for the out-of-fold lexical probabilities: by ``groups`` (the site), by page
         when there are too few groups, with a warning when even that is too few."""
@@ -208,9 +220,26 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         return p
 
     def predict(self, X) -> np.ndarray:
-        """``"content"`` or ``"boilerplate"`` per block, at ``threshold``."""
+        """``"content"`` or ``"boilerplate"`` per block, at ``threshold`` (and the page cut)."""
         threshold = self.decision_threshold()
-        return np.where(self.predict_proba(X)[:, 1] >= threshold, CONTENT, BOILERPLATE)
+        matrix, page = self._matrix_and_page(X)
+        if len(matrix) == 0:
+            return np.zeros(0, dtype=object)
+        return np.where(self._keep(self.proba_from_matrix(matrix), page, matrix, threshold), CONTENT, BOILERPLATE)
+
+    def page_cuts(self, proba: np.ndarray, X) -> np.ndarray | None:
+        """Each block's page cut (``model.decision``) for blocks ``X`` with probabilities
+        ``proba``, or None without ``page_cut``: ``model.decision.keep_blocks(proba, threshold,
+        cuts)`` then makes this model's decision at any threshold."""
+        if not self.page_cut:
+            return None
+        features, _ = self._prepare(X)
+        return page_cuts(proba, features.index.to_numpy(), np.expm1(features["n_words_log"].to_numpy()))
+
+    def _keep(self, proba, page, matrix, threshold) -> np.ndarray:
+        """The keep decision for rows of a ``model_matrix`` on pages ``page``."""
+        cuts = page_cuts(proba, page, np.expm1(matrix[:, _WORDS_COLUMN])) if self.page_cut else None
+        return keep_blocks(proba, threshold, cuts)
 
     def decision_threshold(self, threshold: float | None = None) -> float:
         """The threshold a call keeps blocks at: ``threshold``, or the model's own when None.
@@ -250,8 +279,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         ``kind`` is one kind for all documents or a sequence with one kind per document.
         """
         threshold = self.decision_threshold(threshold)
-        blocks, kinds, proba = self._label_many(documents, kind, limits)
-        keep = proba >= threshold
+        blocks, kinds, proba, keep = self._label_many(documents, kind, threshold, limits)
         return [block_table(blocks.iloc[start:end], proba[start:end], keep[start:end], kinds[i])
                 for i, (start, end) in enumerate(_page_bounds(blocks["page"].to_numpy(), len(kinds)))]
 
@@ -259,8 +287,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
                    limits: Limits | None = None) -> list[str]:
         """``clean`` for many documents at once: one feature pass and one model call for all."""
         threshold = self.decision_threshold(threshold)
-        blocks, kinds, proba = self._label_many(documents, kind, limits)
-        keep = proba >= threshold
+        blocks, kinds, proba, keep = self._label_many(documents, kind, threshold, limits)
         texts = blocks["text"].to_numpy(object)
         gaps = blocks["gap_before"].to_numpy(bool)
         return [_join(texts[a:b], gaps[a:b], keep[a:b])
@@ -293,16 +320,20 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
                 raise batch_error
             return out
 
-    def _label_many(self, documents, kind, limits):
-        """Parse every document, stack their blocks, and score them in one call."""
+    def _label_many(self, documents, kind, threshold, limits):
+        """Parse every document, stack their blocks, and score them in one call: (blocks, kinds,
+        probabilities, keep)."""
         documents, kinds = _documents_and_kinds(documents, kind)
         pages = []  # each page's blocks as column lists, stacked into one table below
         for i, (document, k) in enumerate(zip(documents, kinds)):
             columns, kinds[i] = parse_columns(document, k, limits=limits)
             pages.append(columns)
         blocks = blocks_frame(pages)
-        proba = self.predict_proba(blocks)[:, 1] if len(blocks) else np.zeros(0)
-        return blocks, kinds, proba
+        if not len(blocks):
+            return blocks, kinds, np.zeros(0), np.zeros(0, bool)
+        matrix, page = self._matrix_and_page(blocks)
+        proba = self.proba_from_matrix(matrix)
+        return blocks, kinds, proba, self._keep(proba, page, matrix, threshold)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -314,13 +345,17 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         texts = [t if isinstance(t, str) else str(t) for t in X["text"].to_numpy(object)]
         prepared = set(FEATURE_NAMES).intersection(X.columns)
         if len(prepared) == len(FEATURE_NAMES):
-            page = X["page"].to_numpy() if "page" in X.columns else np.zeros(len(X), np.int64)
-            return X[list(FEATURE_NAMES)].set_axis(pd.Index(page, name="page"), axis=0), texts
+            return X[list(FEATURE_NAMES)].set_axis(pd.Index(_page_column(X), name="page"), axis=0), texts
         if prepared and "tag" not in X.columns:  # some features and no block columns: an old prepare_blocks()
             missing = [name for name in FEATURE_NAMES if name not in prepared]
             raise ValueError(f"X holds features without {', '.join(missing[:5])}: made by another version of the "
                              "features; run prepare_blocks() on the block table again")
         return compute_features(X), texts
+
+
+def _page_column(X: pd.DataFrame) -> np.ndarray:
+    """The page of each block of a block table: its ``page`` column, or 0 for a lone page."""
+    return X["page"].to_numpy() if "page" in X.columns else np.zeros(len(X), np.int64)
 
 
 def _documents_and_kinds(documents, kind) -> tuple[list, list[str]]:

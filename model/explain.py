@@ -18,6 +18,7 @@ import pandas as pd
 
 from features import parse_document
 
+from .decision import keep_blocks
 from .estimator import block_table
 
 TOP = 6
@@ -26,7 +27,8 @@ CHUNK_CELLS = 2_000_000  # matrix cells per model call (16 MB, and its column-ma
 
 def explain(clf, document, kind: str = "auto", threshold: float | None = None) -> tuple[pd.DataFrame, list]:
     """The page's ``classify`` table and, per block, its strongest features as
-    ``[(name, value, change in probability), ...]``."""
+    ``[(name, value, change in probability), ...]``.  ``table.attrs["page_cut"]`` holds the
+    page's cut (``model.decision``; None when the model has none)."""
     threshold = clf.decision_threshold(threshold)
     blocks, kind = parse_document(document, kind)
     if not len(blocks):
@@ -35,7 +37,9 @@ def explain(clf, document, kind: str = "auto", threshold: float | None = None) -
     names = clf.model_features()
     n, m = matrix.shape
     base = clf.proba_from_matrix(matrix)
-    table = block_table(blocks, base, base >= threshold, kind)
+    cuts = clf.page_cuts(base, blocks)
+    table = block_table(blocks, base, keep_blocks(base, threshold, cuts), kind)
+    table.attrs["page_cut"] = None if cuts is None else float(cuts[0])
     effect = np.empty((m, n))
     step = max(1, CHUNK_CELLS // max(n * m, 1))  # features taken away per model call
     for first in range(0, m, step):
@@ -75,6 +79,10 @@ def report_html(table: pd.DataFrame, reasons: list, title: str, threshold: float
             f'{html.escape(row.text)}<div class="why"><b>{row.label}</b>, p(content) = {row.proba:.3f}. '
             f"Strongest features (value, effect on p when the feature is taken away):<ul>{items}</ul></div></div>")
     kept = int((table["label"] == "content").sum()) if len(table) else 0
+    cut = table.attrs.get("page_cut")
+    rule = f"threshold {threshold:.3f}" if cut is None else (
+        f"threshold {threshold:.3f} and this page's cut {cut:.3f} (half its best expected word F1): a block "
+        f"needs a probability of at least {max(threshold, cut):.3f}")
     return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
@@ -94,7 +102,7 @@ body {{ font: 15px/1.45 system-ui, sans-serif; max-width: 60rem; margin: 2rem au
 .legend span {{ padding: .1rem .5rem; margin-right: .3rem; border-radius: 3px; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
-<p>{len(table)} blocks, {kept} kept as content at threshold {threshold:.3f}. Hover a block (or click its
+<p>{len(table)} blocks, {kept} kept as content at {rule}. Hover a block (or click its
 probability) for its label and the features that moved it most.</p>
 <p class="legend"><span style="background:{_colour(0.0)}">boilerplate</span>
 <span style="background:{_colour(0.5)}">uncertain</span><span style="background:{_colour(1.0)}">content</span></p>

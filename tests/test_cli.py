@@ -108,13 +108,19 @@ def test_clean_format_text_forces_plain_text(run_cli, model_file, html_page):
 
 def test_clean_threshold_override(run_cli, model_file, text_page):
     path, lines = text_page
-    code, out, _ = run_cli(["clean", path, "--model", model_file, "--threshold", "0"])
-    assert code == 0
-    assert out == raw_text(lines)  # every block, paragraph breaks as in the page
-    rows = json_lines(run_cli(["clean", path, "--model", model_file, "--output", "json", "--threshold", "0"])[1])
-    assert {r["label"] for r in rows} == {"content"}
+
+    def kept(threshold):
+        rows = json_lines(run_cli(["clean", path, "--model", model_file, "--output", "json",
+                                   "--threshold", threshold])[1])
+        assert len(rows) == sum(line is not None for line in lines)  # every block is listed, kept or not
+        return {r["block"] for r in rows if r["label"] == "content"}
+
+    low, default, high = kept("0"), kept(str(load_model(model_file).threshold)), kept("1")
+    assert low >= default >= high and low > high  # a lower threshold never keeps less
     code, out, _ = run_cli(["clean", path, "--model", model_file, "--threshold", "1"])
     assert code == 0 and out == ""
+    code, out, _ = run_cli(["clean", path, "--model", model_file, "--threshold", "0", "--no-page-cut"])
+    assert code == 0 and out == raw_text(lines)  # every block, paragraph breaks as in the page
 
 
 @pytest.mark.parametrize("value", ["1.5", "-0.1", "abc"])
@@ -174,7 +180,7 @@ def test_train_then_evaluate_writes_figures(run_cli, tmp_path):
     assert meta["training"]["pages"] == 12
     assert meta["training"]["data"] == [str(data)]
     assert meta["params"]["max_iter"] == 20
-    assert meta["params"]["drop_cross_links"] is True
+    assert meta["params"]["drop_cross_links"] is True and meta["params"]["page_cut"] is True
 
     figures = tmp_path / "out.json"
     held_out = write_hand_labelled_dir(tmp_path / "unseen", n_text=3, n_html=3, offset=300)
@@ -201,11 +207,12 @@ def test_train_with_holdout_records_validation(run_cli, tmp_path):
     data = write_hand_labelled_dir(tmp_path / "data", n_text=5, n_html=5)
     model_path = tmp_path / "m.joblib"
     code, out, err = run_cli(["train", "--data", data, "--out", model_path, "--holdout", "0.3", "--quiet",
-                              "--max-iter", "20", "--keep-cross-links"])
+                              "--max-iter", "20", "--keep-cross-links", "--no-page-cut"])
     assert code == 0, err
     assert "validation" in out
     meta = load_model(model_path).metadata_
     assert meta["params"]["drop_cross_links"] is False and load_model(model_path).drop_cross_links is False
+    assert meta["params"]["page_cut"] is False and meta["validation"]["page_cut"] is False
     assert meta["validation"]["page_ids"]
     by_kind = meta["validation"]["by_kind"]
     assert by_kind, "validation figures are recorded per input kind"

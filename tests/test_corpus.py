@@ -240,8 +240,8 @@ def test_site_counter_finds_the_template_lines_of_a_site():
 def test_site_mode_drops_template_lines_that_the_model_alone_keeps(tmp_path, model_file):
     records = site_pages("a.example", 6, 0)
     src = write_jsonl(tmp_path / "s.jsonl", records)
-    plain = run([src], tmp_path / "plain", model_file, threshold=0.0)
-    sited = run([src], tmp_path / "sited", model_file, threshold=0.0, site_mode=True)
+    plain = run([src], tmp_path / "plain", model_file, threshold=0.0, page_cut=False)  # keep every line
+    sited = run([src], tmp_path / "sited", model_file, threshold=0.0, page_cut=False, site_mode=True)
     assert plain.pages == sited.pages == 6
     for before, after in zip(read_out(tmp_path / "plain" / "s.jsonl"), read_out(tmp_path / "sited" / "s.jsonl")):
         assert "Sign up for our newsletter" in before["clean_text"]

@@ -121,16 +121,19 @@ def test_train_with_cv_takes_the_threshold_that_cross_validation_finds_best(page
     small = BoilerplateClassifier(max_iter=10, min_samples_leaf=5)
     clf, training, validation = train(pages, small, cv=2, log=lambda *a: None)
     proba = cross_validate(pages, small, k=2, log=lambda *a: None)  # what `evaluate --cv 2` computes
-    threshold, _ = best_threshold(scorer_for(pages), proba)
-    assert validation["threshold"] == threshold == clf.threshold
+    cuts = small.page_cuts(proba, pages.blocks)  # the threshold is chosen for the decision with page cuts
+    threshold, _ = best_threshold(scorer_for(pages), proba, cuts)
+    assert validation["threshold"] == threshold == clf.threshold and validation["page_cut"] is True
     assert validation["split"] == {"cv": 2, "by": "domain"} and training["refit_on_all"]
     html = pages.subset((pages.pages["kind"] == "html").to_numpy())
     html_blocks = (pages.pages["kind"].to_numpy() == "html")[pages.blocks["page"].to_numpy()]
-    assert validation["by_kind"]["html"]["overall"] == report(html, proba[html_blocks], threshold)["overall"]
-    _, without, plain = train(pages, small, cv=2, single_blocks=False, log=lambda *a: None)
+    assert validation["by_kind"]["html"]["overall"] == report(html, proba[html_blocks], threshold,
+                                                              cuts=cuts[html_blocks])["overall"]
+    no_cut = small.set_params(page_cut=False)
+    _, without, plain = train(pages, no_cut, cv=2, single_blocks=False, log=lambda *a: None)
     assert without["single_block_pages"] == 0
-    plain_proba = cross_validate(pages, small, k=2, single_blocks=False, log=lambda *a: None)
-    assert plain["threshold"] == best_threshold(scorer_for(pages), plain_proba)[0]
+    plain_proba = cross_validate(pages, no_cut, k=2, single_blocks=False, log=lambda *a: None)
+    assert plain["threshold"] == best_threshold(scorer_for(pages), plain_proba)[0] and plain["page_cut"] is False
     assert plain["by_kind"]["html"]["overall"] == report(html, plain_proba[html_blocks], plain["threshold"])["overall"]
 
 

@@ -124,6 +124,7 @@ def test_stopword_share_is_zero_for_a_menu():
     ("has_copyright", "© Acme"), ("has_copyright", "(c) 2020 Foo"), ("has_copyright", "Copyright Acme"),
     ("has_copyright", "All Rights Reserved"),
     ("has_price", "only $5"), ("has_price", "12 EUR"), ("has_price", "€ 12,50"),
+    ("has_price", "12,50 €"), ("has_price", "ab 5€"), ("has_price", "2 699,00\xa0€"),  # the sign after the number
 ])
 def test_pattern_flags_fire(name, text):
     assert one(text, name) == 1.0
@@ -132,6 +133,10 @@ def test_pattern_flags_fire(name, text):
 @pytest.mark.parametrize("name", ["has_date", "has_time", "has_email", "has_url", "has_copyright", "has_price"])
 def test_pattern_flags_stay_quiet_on_plain_prose(name):
     assert one("The cat sat on the mat in 2026 and was happy.", name) == 0.0
+
+
+def test_a_dollar_after_a_number_in_code_is_not_a_price():
+    assert one('<div className={`mb-4 ${open ? "block" : "hidden"}`}>', "has_price") == 0.0
 
 
 def test_numeric_and_title_word_shares():
@@ -172,6 +177,14 @@ def test_separators_are_counted():
     ("Recommended: Intel Core i5, 8 GB RAM", 0.0),
     ("Related – and just as important – is the budget.", 0.0),
     ("Check out: 11 am", 0.0),  # an opening hour
+    ("Ayrıca okuyun: Limanın tarihi", 1.0),
+    ("AYRICA BAKINIZ: Yeni liman", 1.0),
+    ("İlgili haberler: Yeni liman açıldı", 1.0),
+    ("Подробнее: Новости порта", 1.0),
+    ("Подробнее о порте читайте в нашем обзоре.", 0.0),  # prose: no separator after the cue
+    ("See also: § 823 BGB", 0.0),  # a reference within the same text, not a link away
+    ("See also: Section 4.2 of the agreement", 0.0),
+    ("See also: Sectional sofas for small rooms", 1.0),
 ])
 def test_cross_link_cue(text, expected):
     assert one(text, "cross_link_cue") == expected

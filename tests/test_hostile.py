@@ -9,6 +9,7 @@ the way from bytes to labels, which does not depend on the model's quality.
 from __future__ import annotations
 
 import codecs
+import copy
 import gzip
 import os
 import struct
@@ -118,12 +119,13 @@ def test_python_api(trained_model, pages, name):
         with pytest.raises(ValueError):  # PageError is a ValueError, for callers that catch those
             trained_model.classify(data)
         return
-    table = trained_model.classify(data, threshold=0.0)
+    every_block = copy.copy(trained_model).set_params(page_cut=False)  # at threshold 0 it keeps every block
+    table = every_block.classify(data, threshold=0.0)
     _check_blocks(table["text"].tolist(), expected)
     assert ((table["proba"] >= 0) & (table["proba"] <= 1)).all()
     assert table["block"].tolist() == list(range(len(table)))
     if len(data) < 1_000_000:  # the same page through clean: every block's text, nothing else
-        assert trained_model.clean(data, threshold=0.0).split() == " ".join(table["text"]).split()
+        assert every_block.clean(data, threshold=0.0).split() == " ".join(table["text"]).split()
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -131,7 +133,7 @@ def test_single_page_cli(run_cli, model_file, pages, tmp_path, name):
     data, expected = pages[name]
     path = tmp_path / "page"
     path.write_bytes(data)
-    code, out, err = run_cli(["clean", path, "--model", model_file, "--threshold", "0"])
+    code, out, err = run_cli(["clean", path, "--model", model_file, "--threshold", "0", "--no-page-cut"])
     if name in REFUSED:
         assert code == 2 and out == ""
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
@@ -141,7 +143,7 @@ def test_single_page_cli(run_cli, model_file, pages, tmp_path, name):
         assert err == ""
         if isinstance(expected, set):
             assert all(text in out for text in expected)
-        else:  # at threshold 0 every block is printed
+        else:  # at threshold 0 without the page cut every block is printed
             assert out.split() == " ".join(expected).split()
             assert out.endswith("\n") or out == ""
 

@@ -218,15 +218,35 @@ def test_a_cross_link_inside_the_article_is_dropped_unless_asked_to_keep_it(trai
 
 def test_clean_with_threshold_zero_keeps_every_block_and_the_paragraph_breaks(trained_model):
     page = "Title line\n\n\nFirst paragraph.\nSame paragraph.\n\n  • bullet one\n  • bullet two\n\nLast."
-    assert trained_model.clean(page, threshold=0.0) == (
+    every_block = copy.copy(trained_model).set_params(page_cut=False)
+    assert every_block.clean(page, threshold=0.0) == (
         "Title line\n\nFirst paragraph.\nSame paragraph.\n\n  • bullet one\n  • bullet two\n\nLast.")
-    table = trained_model.classify(page, threshold=0.0)
+    table = every_block.classify(page, threshold=0.0)
     assert (table["label"] == CONTENT).all()
+
+
+def test_every_decision_is_the_threshold_and_the_page_cut(trained_model, unseen_pages):
+    from model.decision import keep_blocks
+
+    blocks = unseen_pages.blocks
+    proba = trained_model.predict_proba(blocks)[:, 1]
+    cuts = trained_model.page_cuts(proba, blocks)
+    for threshold in (0.0, 0.2, trained_model.threshold, 0.6):
+        keep = keep_blocks(proba, threshold, cuts)
+        model = copy.copy(trained_model).set_params(threshold=threshold)
+        assert ((model.predict(blocks) == CONTENT) == keep).all()
+        if threshold >= 0.5:  # the cut is at most 0.5: it changes nothing there
+            assert (keep == (proba >= threshold)).all()
+    assert (proba[proba >= 0.5] >= cuts[proba >= 0.5]).all() and (cuts <= 0.5).all()
+    plain = copy.copy(trained_model).set_params(page_cut=False)
+    assert ((plain.predict(blocks) == CONTENT) == (proba >= trained_model.threshold)).all()
+    assert plain.page_cuts(proba, blocks) is None
 
 
 def test_clean_html_with_threshold_zero_separates_blocks(trained_model):
     page = "<html><body><h1>Title</h1><p>One.</p><ul><li>a</li><li>b</li></ul></body></html>"
-    assert trained_model.clean(page, threshold=0.0) == "Title\n\nOne.\n\na\nb"
+    every_block = copy.copy(trained_model).set_params(page_cut=False)
+    assert every_block.clean(page, threshold=0.0) == "Title\n\nOne.\n\na\nb"
 
 
 def test_threshold_one_keeps_only_certain_blocks(trained_model):
@@ -322,14 +342,14 @@ def test_classify_each_raises_what_is_not_a_page_error(trained_model, monkeypatc
         trained_model.classify_each(good, limits=5)
     with pytest.raises(NotFittedError):
         BoilerplateClassifier().classify_each(good)
-    real = trained_model.predict_proba
+    real = trained_model.model_matrix
 
     def fails_on_batches(X):  # a failure of the batch call that no single page reproduces
         if X["page"].nunique() > 1:
             raise RuntimeError("batch bug")
         return real(X)
 
-    monkeypatch.setattr(trained_model, "predict_proba", fails_on_batches)
+    monkeypatch.setattr(trained_model, "model_matrix", fails_on_batches)
     with pytest.raises(RuntimeError, match="batch bug"):
         trained_model.classify_each(good)
 

@@ -102,9 +102,12 @@ def test_explain_gives_reasons_and_a_report_with_every_block(trained_model):
             without = matrix.copy()
             without[i, j] = np.nan  # the change is what taking this feature away does to this block
             assert change == pytest.approx(base[i] - trained_model.proba_from_matrix(without)[i], abs=1e-9)
-    html = report_html(table, reasons, "page <1>", 0.5)
+    html = report_html(table, reasons, "page <1>", 0.2)
     assert html.count('class="block ') == 3 and 'id="b1"' in html
     assert "page &lt;1&gt;" in html and "<script" not in html
+    cut = table.attrs["page_cut"]  # the labels are the model's decision, and the report says why
+    assert f"this page's cut {cut:.3f}" in html and f"at least {max(0.2, cut):.3f}" in html
+    assert (table["label"] == trained_model.classify(page, kind="text")["label"]).all()
 
 
 def test_explain_cli_writes_the_report(run_cli, model_file, tmp_path):

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from features.function_words import guess_language
+from model.decision import keep_blocks
 
 from .metrics import PageScorer, block_prf
 from .oracle import oracle_selection
@@ -39,19 +40,21 @@ def scorer_for(pageset: PageSet) -> PageScorer:
     return PageScorer(pageset.blocks["text"].tolist(), pageset.blocks["page"].to_numpy(), pageset.gold_texts())
 
 
-def best_threshold(scorer: PageScorer, proba: np.ndarray) -> tuple[float, float]:
-    """Threshold (on ``THRESHOLDS``) that maximises mean page word F1, and that F1."""
-    means = [scorer.score(proba >= t)[2].mean() for t in THRESHOLDS]
+def best_threshold(scorer: PageScorer, proba: np.ndarray, cuts: np.ndarray | None = None) -> tuple[float, float]:
+    """Threshold (on ``THRESHOLDS``) that maximises mean page word F1, and that F1.  ``cuts``:
+    the blocks' page cuts (``BoilerplateClassifier.page_cuts``), None for a plain threshold."""
+    means = [scorer.score(keep_blocks(proba, t, cuts))[2].mean() for t in THRESHOLDS]
     best = int(np.argmax(means))
     return float(THRESHOLDS[best]), float(means[best])
 
 
-def threshold_curve(pageset: PageSet, scorer: PageScorer, proba: np.ndarray) -> pd.DataFrame:
+def threshold_curve(pageset: PageSet, scorer: PageScorer, proba: np.ndarray,
+                    cuts: np.ndarray | None = None) -> pd.DataFrame:
     """Page-level mean word P/R/F1 and block-level P/R/F1 at each of ``THRESHOLDS``."""
     labels = pageset.blocks["label"].to_numpy()
     rows = []
     for t in THRESHOLDS:
-        keep = proba >= t
+        keep = keep_blocks(proba, t, cuts)
         p, r, f = scorer.score(keep)
         bp, br, bf = block_prf(labels, keep)
         rows.append({"threshold": t, "word_precision": p.mean(), "word_recall": r.mean(), "word_f1": f.mean(),
@@ -74,8 +77,9 @@ def page_scores(pageset: PageSet, scorer: PageScorer, keep: np.ndarray) -> pd.Da
 
 
 def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageScorer | None = None,
-           with_pages: bool = False) -> dict:
-    """Figures for ``proba`` at ``threshold``: overall and per page type.
+           with_pages: bool = False, cuts: np.ndarray | None = None) -> dict:
+    """Figures for ``proba`` at ``threshold`` (and the blocks' page ``cuts``, if given): overall
+    and per page type.
 
     Each group holds: pages, block_precision / recall / f1, word_precision / recall / f1 (mean
     over pages), ceiling_word_f1 (what keeping exactly the labelled content blocks scores) and
@@ -83,7 +87,7 @@ def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageSc
     ``with_pages``, ``pages`` holds the per-page table (``page_scores``, ceiling and oracle).
     """
     scorer = scorer or scorer_for(pageset)
-    keep = np.asarray(proba) >= threshold
+    keep = keep_blocks(proba, threshold, cuts)
     labels = pageset.blocks["label"].to_numpy()
     scores = page_scores(pageset, scorer, keep)
     ceiling = scorer.score(labels)[2]

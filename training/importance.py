@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model.decision import keep_blocks
+
 from .metrics import PageScorer
 
 
@@ -18,7 +20,11 @@ def permutation_importance(clf, prepared: pd.DataFrame, scorer: PageScorer, thre
                            seed: int = 0, progress: bool = False) -> pd.DataFrame:
     """One row per model feature: the drop of mean page word F1 when it is shuffled, largest first."""
     matrix = clf.model_matrix(prepared)
-    base = scorer.score(clf.proba_from_matrix(matrix) >= threshold)[2].mean()
+
+    def mean_f1(proba):
+        return scorer.score(keep_blocks(proba, threshold, clf.page_cuts(proba, prepared)))[2].mean()
+
+    base = mean_f1(clf.proba_from_matrix(matrix))
     rng = np.random.default_rng(seed)
     names = clf.model_features()
     columns = range(matrix.shape[1])
@@ -29,6 +35,6 @@ def permutation_importance(clf, prepared: pd.DataFrame, scorer: PageScorer, thre
     for j in columns:
         shuffled = matrix.copy(order="K")  # keeps the column-major layout the trees read fastest
         shuffled[:, j] = rng.permutation(shuffled[:, j])
-        drops.append(base - scorer.score(clf.proba_from_matrix(shuffled) >= threshold)[2].mean())
+        drops.append(base - mean_f1(clf.proba_from_matrix(shuffled)))
     return (pd.DataFrame({"feature": names, "f1_drop": drops})
             .sort_values("f1_drop", ascending=False, ignore_index=True))

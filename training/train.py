@@ -121,14 +121,17 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
         validation["split"] = {"holdout": holdout, "seed": seed, "by": "domain"}
     if validation:
         val_set = pageset.subset(val_pages)
-        threshold, _ = best_threshold(scorer_for(val_set), proba)
+        cuts = estimator.page_cuts(proba, features[_block_mask(pageset, val_pages)])
+        threshold, _ = best_threshold(scorer_for(val_set), proba, cuts)
         estimator.set_params(threshold=threshold)
-        validation.update(threshold=threshold, page_ids=val_set.pages["id"].astype(str).unique().tolist(),
-                          by_kind={})
+        validation.update(threshold=threshold, page_cut=bool(estimator.page_cut),
+                          page_ids=val_set.pages["id"].astype(str).unique().tolist(), by_kind={})
         kinds = val_set.pages["kind"].to_numpy()
         block_kinds = kinds[val_set.blocks["page"].to_numpy()]
         for kind in sorted(set(kinds)):
-            validation["by_kind"][kind] = report(val_set.subset(kinds == kind), proba[block_kinds == kind], threshold)
+            mask = block_kinds == kind
+            validation["by_kind"][kind] = report(val_set.subset(kinds == kind), proba[mask], threshold,
+                                                 cuts=None if cuts is None else cuts[mask])
     fitted_pages = ~val_pages
     if refit or cv or not val_pages.any():
         log(f"fitting on all {len(pageset)} pages" if validation else "fitting")
