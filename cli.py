@@ -124,8 +124,16 @@ def _load_model(args):
     """The model of ``--model`` (the bundled one by default), without its page cut if asked."""
     from model import load_model
 
+    _check_page_cut(args)
     clf = load_model(args.model, trusted=args.trust_model)
     return clf.set_params(page_cut=False) if args.no_page_cut else clf
+
+
+def _check_page_cut(args) -> None:
+    """A model's threshold is chosen with its page cut, and is too low without it."""
+    if args.no_page_cut and args.threshold is None:
+        raise CliError("--no-page-cut needs --threshold: the model's own threshold was chosen with the page "
+                       "cut and keeps too much without it (0.35 suits the bundled model)")
 
 
 def _add_page_cut(parser) -> None:
@@ -279,6 +287,7 @@ def cmd_clean_corpus(args) -> int:
     from corpus import Options, clean_corpus
     from corpus.formats import CorpusError
 
+    _check_page_cut(args)
     options = Options(field=args.field, kind=args.format, out_field=args.out_field, with_labels=args.with_labels,
                       drop_empty=args.drop_empty, threshold=args.threshold, model_path=args.model,
                       page_cut=False if args.no_page_cut else None, url_field=args.url_field,

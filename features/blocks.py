@@ -87,11 +87,11 @@ def too_many_blocks(limits: Limits) -> PageError:
                      "raise the limit to read it")
 
 
-def blocks_from_text(text: str, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:
+def blocks_from_text(text: str, limits: Limits | None = DEFAULT_LIMITS) -> pd.DataFrame:
     """One block per non-blank line; blank lines become ``gap_before`` of the next block.
 
     Raises ``PageError`` past ``limits.max_blocks`` blocks."""
-    return blocks_frame(text_columns(text, limits))
+    return blocks_frame(text_columns(text, check_limits(limits)))
 
 
 def text_columns(text: str, limits: Limits = DEFAULT_LIMITS) -> dict:

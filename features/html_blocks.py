@@ -23,7 +23,7 @@ import pandas as pd
 from lxml import etree
 
 from .blocks import LANDMARKS, blocks_frame, too_many_blocks
-from .decode import DEFAULT_LIMITS, Limits
+from .decode import DEFAULT_LIMITS, Limits, check_limits
 
 BLOCK_TAGS = frozenset("""
     address article aside blockquote body caption center dd details dialog dir div dl dt fieldset
@@ -232,14 +232,14 @@ def _child_frame(el, tag, parent, serial):
     )
 
 
-def blocks_from_html(html: str, with_labels: bool = False, limits: Limits = DEFAULT_LIMITS):
+def blocks_from_html(html: str, with_labels: bool = False, limits: Limits | None = DEFAULT_LIMITS):
     """Parse ``html`` and return its block table (see ``features.blocks``).
 
     ``with_labels`` adds a ``label`` column: the ``data-label`` attribute of the nearest element
     that has one (how hand-labelled HTML pages mark content and boilerplate), else None.
     ``limits``: ``max_blocks`` (raises ``PageError`` past it) and ``max_depth``.
     """
-    cols = html_columns(html, limits)
+    cols = html_columns(html, check_limits(limits))
     frame = blocks_frame(cols)
     if with_labels:
         frame["label"] = pd.Series(cols["label"], dtype=object)

@@ -28,6 +28,8 @@ def page_cuts(proba: np.ndarray, page: np.ndarray, n_words: np.ndarray) -> np.nd
     proba = np.asarray(proba, np.float64)
     if len(proba) == 0:
         return np.zeros(0)
+    if not (np.isfinite(proba).all() and np.isfinite(np.asarray(n_words, np.float64)).all()):
+        raise ValueError("page_cuts needs finite probabilities and word counts")
     _, page = np.unique(np.asarray(page), return_inverse=True)  # pages as 0..n_pages-1
     order = np.lexsort((-proba, page))  # page by page, most likely block first
     p, w, on = proba[order], np.maximum(np.asarray(n_words, np.float64)[order], 0.0), page[order]

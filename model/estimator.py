@@ -106,7 +106,8 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     page_cut : keep a block only if its probability is also at least its page's cut, half the
         page's best expected word F1 (``model.decision``): on pages where the model is sure of
         the content, doubtful blocks go.  The cut is at most 0.5, so it changes nothing for a
-        threshold of 0.5 or more.
+        threshold of 0.5 or more.  A threshold chosen with the cut is too low without it:
+        choose it again when turning the cut off.
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization :
         passed to scikit-learn's ``HistGradientBoostingClassifier``.
     weight_cap : cap on a block's training weight (its word count).
@@ -220,7 +221,10 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         return p
 
     def predict(self, X) -> np.ndarray:
-        """``"content"`` or ``"boilerplate"`` per block, at ``threshold`` (and the page cut)."""
+        """``"content"`` or ``"boilerplate"`` per block, at ``threshold`` (and the page cut).
+
+        With ``page_cut``, a block's label depends on the other blocks of its page in ``X``:
+        pass whole pages (split cross-validation by page or site, never by block)."""
         threshold = self.decision_threshold()
         matrix, page = self._matrix_and_page(X)
         if len(matrix) == 0:

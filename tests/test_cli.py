@@ -123,6 +123,14 @@ def test_clean_threshold_override(run_cli, model_file, text_page):
     assert code == 0 and out == raw_text(lines)  # every block, paragraph breaks as in the page
 
 
+@pytest.mark.parametrize("command", ["clean", "explain", "clean-corpus"])
+def test_no_page_cut_without_a_threshold_is_refused(run_cli, model_file, text_page, tmp_path, command):
+    # the model's threshold was chosen with the cut: alone it would quietly keep too much
+    extra = {"clean": [], "explain": ["--out", tmp_path / "r.html"], "clean-corpus": ["--out", tmp_path / "o"]}[command]
+    code, out, err = run_cli([command, text_page[0], "--model", model_file, "--no-page-cut", *extra])
+    assert code == 2 and out == "" and "--no-page-cut needs --threshold" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize("value", ["1.5", "-0.1", "abc"])
 def test_clean_rejects_threshold_out_of_range(run_cli, model_file, text_page, value, capsys):
     with pytest.raises(SystemExit) as info:

@@ -65,3 +65,9 @@ def test_a_page_is_its_label_not_its_position():
     for i in range(5):
         np.testing.assert_allclose(cuts[page == i], page_cuts(proba[page == i], np.zeros((page == i).sum()),
                                                               words[page == i]))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_non_finite_probability_is_refused_not_spread_to_later_pages(bad):
+    with pytest.raises(ValueError, match="finite"):
+        page_cuts(np.array([0.9, bad, 0.8]), np.array([0, 0, 1]), np.array([5.0, 5.0, 5.0]))

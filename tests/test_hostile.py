@@ -303,3 +303,6 @@ def test_clean_and_classify_take_limits(trained_model):
     for bad in ({"max_blocks": 3}, "none", 3):  # not a silent default, not an AttributeError
         with pytest.raises(TypeError, match="limits must be a features.decode.Limits"):
             trained_model.clean(page, limits=bad)
+    from features import blocks_from_html, blocks_from_text
+
+    assert len(blocks_from_text(page, limits=None)) == 3 and len(blocks_from_html("<p>a</p>", limits=None)) == 1
