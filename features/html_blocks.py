@@ -45,6 +45,7 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # libxml2 rejects these code points in text; they carry nothing readable.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BAD_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")  # the ASCII ones of _BAD_CHARS, in UTF-8
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _MAX_ATTR_CHARS = 300
 # Flat reading of pages too deep for libxml2: tags and comments (a tag ends at the next < or >,
@@ -72,18 +73,22 @@ def _is_hidden(attrib) -> bool:
 
 
 def _parse(html: str):
-    html = _BAD_CHARS.sub(" ", _XML_DECLARATION.sub("", html, count=1))
-    root, halted = _parse_tree(html)
+    html = _XML_DECLARATION.sub("", html, count=1)
+    data = html.encode("utf-8", errors="replace")
+    if len(data.translate(None, _BAD_BYTES)) != len(data) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
+        html = _BAD_CHARS.sub(" ", html)  # rare; a byte scan finds them three times faster than this
+        data = html.encode("utf-8", errors="replace")
+    root, halted = _parse_tree(data)
     if halted:
-        root, _ = _parse_tree(flatten(html))
+        root, _ = _parse_tree(flatten(html).encode("utf-8", errors="replace"))
     return root
 
 
-def _parse_tree(html: str):
+def _parse_tree(data: bytes):
     """``(root or None, whether libxml2 stopped early at its nesting limit)``."""
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        root = etree.fromstring(html.encode("utf-8", errors="replace"), parser)
+        root = etree.fromstring(data, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None, False
     error = parser.error_log.last_error
@@ -194,42 +199,59 @@ class _Segmenter:
 _PLAIN_INLINE_CHANGES = frozenset(("code", "noscript"))  # inline tags that change evidence by themselves
 
 
+def _tag_traits(tag: str) -> tuple:
+    """What a tag by itself adds to the evidence of the elements inside it."""
+    return (
+        tag in BLOCK_TAGS,
+        tag not in BLOCK_TAGS and tag not in _PLAIN_INLINE_CHANGES,  # bare, it changes nothing
+        _LANDMARK_BIT.get(tag, 0),
+        _HEADINGS.get(tag),
+        tag in ("li", "dt", "dd"),
+        tag in ("td", "th"),
+        tag in ("pre", "code"),
+        NOSCRIPT if tag == "noscript" else 0,
+        tag in ("ul", "ol", "dl", "menu"),
+    )
+
+
+_TRAITS: dict[str, tuple] = {}  # tag -> _tag_traits(tag), filled as tags are met
+
+
 def _child_frame(el, tag, parent, serial):
     """Evidence of ``el`` given its parent's frame."""
+    traits = _TRAITS.get(tag)
+    if traits is None:
+        traits = _TRAITS[tag] = _tag_traits(tag)
+    is_block, plain, mark, heading, is_item, is_cell, is_pre, noscript, is_list = traits
     attrib = el.attrib
-    if not attrib and tag not in BLOCK_TAGS and tag not in _PLAIN_INLINE_CHANGES:
+    attrs, own, label, hidden = parent[ATTRS], parent[OWN], parent[LABEL], 0
+    if attrib:
+        get = attrib.get
+        tokens = " ".join(filter(None, (get("class"), get("id")))).lower()
+        if tokens:
+            tokens = " ".join(tokens.split())
+            attrs = (tokens + " " + attrs)[:_MAX_ATTR_CHARS] if attrs else tokens[:_MAX_ATTR_CHARS]
+            own = tokens[:_MAX_ATTR_CHARS]
+        role = get("role")
+        if role:
+            mark |= _LANDMARK_BIT.get(_ROLE_LANDMARK.get(role.lower().strip(), ""), 0)
+        if _is_hidden(attrib):
+            hidden = HIDDEN
+        label = get(LABEL_ATTRIBUTE, label)
+    elif plain:
         # A bare inline element (most <span>, <em>, <a> without attributes...) changes nothing
         # but its depth and line: a shortcut for the commonest case of the walk.
-        return parent[:LINE] + (el.sourceline, parent[LABEL], parent[DEPTH] + 1, parent[PATH])
-    tokens = " ".join(filter(None, (attrib.get("class"), attrib.get("id")))).lower()
-    mark = _LANDMARK_BIT.get(tag, 0)
-    role = attrib.get("role")
-    if role:
-        mark |= _LANDMARK_BIT.get(_ROLE_LANDMARK.get(role.lower().strip(), ""), 0)
-    attrs, own = parent[ATTRS], parent[OWN]
-    if tokens:
-        tokens = " ".join(tokens.split())
-        attrs = (tokens + " " + attrs)[:_MAX_ATTR_CHARS] if attrs else tokens[:_MAX_ATTR_CHARS]
-        own = tokens[:_MAX_ATTR_CHARS]
-    is_block = tag in BLOCK_TAGS
+        return parent[:LINE] + (el.sourceline, label, parent[DEPTH] + 1, parent[PATH])
     depth = parent[DEPTH] + 1
-    return (
-        tag if is_block else parent[TAG],
-        depth if is_block else parent[BLOCK_DEPTH],
-        parent[MARKS] | mark,
-        _HEADINGS.get(tag, parent[HEADING]),
-        parent[IN_LIST] or tag in ("li", "dt", "dd"),
-        parent[IN_TABLE] or tag in ("td", "th"),
-        parent[IN_PRE] or tag in ("pre", "code"),
-        parent[CONCEALED] | (NOSCRIPT if tag == "noscript" else 0) | (HIDDEN if _is_hidden(attrib) else 0),
-        serial if tag in ("ul", "ol", "dl", "menu") else parent[LIST_ID],
-        attrs,
-        own,
-        el.sourceline,
-        attrib.get(LABEL_ATTRIBUTE, parent[LABEL]),
-        depth,
-        parent[PATH] + (serial,) if is_block else parent[PATH],
-    )
+    if is_block:
+        return (tag, depth, parent[MARKS] | mark, parent[HEADING] if heading is None else heading,
+                parent[IN_LIST] or is_item, parent[IN_TABLE] or is_cell, parent[IN_PRE] or is_pre,
+                parent[CONCEALED] | noscript | hidden, serial if is_list else parent[LIST_ID],
+                attrs, own, el.sourceline, label, depth, parent[PATH] + (serial,))
+    return (parent[TAG], parent[BLOCK_DEPTH], parent[MARKS] | mark, parent[HEADING] if heading is None else heading,
+            parent[IN_LIST] or is_item, parent[IN_TABLE] or is_cell, parent[IN_PRE] or is_pre,
+            parent[CONCEALED] | noscript | hidden, serial if is_list else parent[LIST_ID],
+            attrs, own, el.sourceline, label, depth, parent[PATH])
 
 
 def blocks_from_html(html: str, with_labels: bool = False, limits: Limits | None = DEFAULT_LIMITS):
@@ -261,7 +283,7 @@ def html_columns(html: str, limits: Limits = DEFAULT_LIMITS) -> dict:
 
 
 def _walk(top, seg: _Segmenter, serial: int, max_depth: int) -> int:
-    """Depth-first walk with explicit stacks (pages can nest deeper than Python recursion).
+    """Depth-first walk (lxml's iterwalk: pages can nest deeper than Python recursion).
 
     An element deeper than ``max_depth`` shares its parent's evidence: its text and block breaks
     count, but the evidence (and its cost, such as ``path``) grows no further.
@@ -270,33 +292,32 @@ def _walk(top, seg: _Segmenter, serial: int, max_depth: int) -> int:
     root_frame = ("html", 0, 0, 0, False, False, False, 0, None, "", "", top.sourceline,
                   top.get(LABEL_ATTRIBUTE), 0, (serial,))
     frames = [root_frame]
-    elements = [top]
-    children = [iter(top)]
     links = [False]
-    seg.add(top.text, root_frame, False)
-    while children:
-        el = next(children[-1], None)
-        if el is None:  # close the innermost element, then its tail belongs to the parent
-            closed = elements.pop()
-            children.pop()
-            frames.pop()
-            links.pop()
-            if not elements:
-                break
-            if closed.tag in BLOCK_TAGS:
-                seg.flush()
-            tail = closed.tail
-            if tail:
-                seg.add(tail, frames[-1], links[-1],
-                        _tail_line(closed, max_depth) if seg.starts_block(tail) else None)
-            continue
+    add = seg.add
+    add(top.text, root_frame, False)
+    walker = etree.iterwalk(top, events=("start", "end"))
+    next(walker)  # the start of ``top``
+    for event, el in walker:
         tag = el.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS:
-            if tag in BLOCK_TAGS:
-                seg.flush()
+        if event == "end":
+            if el is top:
+                break
+            if tag in SKIP_TAGS:  # its subtree was skipped: it has no frame of its own
+                pass
+            else:
+                frames.pop()
+                links.pop()
+                if tag in BLOCK_TAGS:
+                    if seg.frame is not None:
+                        seg.flush()
+                    else:
+                        seg.n_links = 0
             tail = el.tail
-            if tail:
-                seg.add(tail, frames[-1], links[-1], _tail_line(el, max_depth) if seg.starts_block(tail) else None)
+            if tail and (seg.frame is not None or not tail.isspace()):
+                add(tail, frames[-1], links[-1], _tail_line(el, max_depth) if seg.frame is None else None)
+            continue
+        if tag in SKIP_TAGS:
+            walker.skip_subtree()
             continue
         tag = tag.lower()
         serial += 1
@@ -304,12 +325,15 @@ def _walk(top, seg: _Segmenter, serial: int, max_depth: int) -> int:
         frame = parent if parent[DEPTH] >= max_depth else _child_frame(el, tag, parent, serial)
         in_link = links[-1] or tag == "a"
         if tag in BLOCK_TAGS:
-            seg.flush()
+            if seg.frame is not None:
+                seg.flush()
+            else:
+                seg.n_links = 0
         if tag == "a" and "href" in el.attrib:
             seg.n_links += 1
         frames.append(frame)
-        elements.append(el)
-        children.append(iter(el))
         links.append(in_link)
-        seg.add(el.text, frame, in_link)
+        text = el.text
+        if text and (seg.frame is not None or not text.isspace()):
+            add(text, frame, in_link)
     return serial
