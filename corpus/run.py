@@ -14,6 +14,7 @@ JSON object is reported and skipped.  The run goes on and the summary counts bot
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 import time
@@ -80,11 +81,16 @@ def _init_worker(options: Options) -> None:
     from model import load_model
 
     threadpool_limits(1)
-    _WORKER["model"] = load_model(options.model_path, trusted=options.trust_model)
-    if options.page_cut is not None:
-        _WORKER["model"].set_params(page_cut=options.page_cut)
+    _WORKER["model"] = with_page_cut(load_model(options.model_path, trusted=options.trust_model), options.page_cut)
     _WORKER["options"] = options
     _WORKER["sites"] = SiteLineCounter.load(options.site_counts) if options.site_counts else None
+
+
+def with_page_cut(clf, page_cut: bool | None):
+    """``clf`` with its page cut (``model.decision``) turned on or off, or as it is when ``page_cut``
+    is None.  A changed model is a copy: the model passed in (perhaps a worker's cached one,
+    ``corpus.dask.worker_model``) keeps its own setting."""
+    return clf if page_cut is None else copy.copy(clf).set_params(page_cut=page_cut)
 
 
 def _site_of(record: dict, url_field: str) -> str:

@@ -268,6 +268,21 @@ def test_clean_each_gives_none_for_what_cannot_be_cleaned_and_cleans_the_rest(tr
     assert clean_each(trained_model, []) == []
 
 
+def test_clean_each_turns_the_page_cut_off_for_the_call_only(trained_model):
+    import copy
+
+    from corpus.dask import clean_each
+
+    documents = [r["text"] for r in pages(4)]
+    without = copy.deepcopy(trained_model).set_params(page_cut=False)
+    expected = [without.clean(d, threshold=0.0) for d in documents]  # every block
+    assert clean_each(trained_model, documents, threshold=0.0, page_cut=False) == expected
+    with_cut = clean_each(trained_model, documents, threshold=0.0)
+    assert with_cut == [trained_model.clean(d, threshold=0.0) for d in documents] != expected  # the cut drops some
+    assert clean_each(without, documents, threshold=0.0, page_cut=True) == with_cut
+    assert trained_model.page_cut is True and without.page_cut is False  # the models passed in are not changed
+
+
 def test_cli_clean_corpus(tmp_path, model_file, run_cli):
     src = write_jsonl(tmp_path / "h.jsonl", pages(3), extra_lines=["{broken"])
     code, out, err = run_cli(["clean-corpus", src, "--out", tmp_path / "out", "--model", model_file, "--jobs", "1",
@@ -285,6 +300,8 @@ def test_cli_clean_corpus(tmp_path, model_file, run_cli):
 
 def test_dask_bag_and_dataframe_on_a_local_cluster(model_file, trained_model):
     dask = pytest.importorskip("dask")
+    import copy
+
     import dask.bag as db
     import dask.dataframe as dd
     import pandas as pd
@@ -301,4 +318,13 @@ def test_dask_bag_and_dataframe_on_a_local_cluster(model_file, trained_model):
         ddf = dd.from_pandas(pd.DataFrame(records), npartitions=3)
         frame = clean_dataframe(ddf, model_path=str(model_file)).compute()
         assert frame["clean_text"].tolist()[:-1] == expected[:-1] and frame["clean_text"].isna().tolist()[-1]
+        # without the page cut, as clean-corpus --no-page-cut: at threshold 0 every block stays
+        without = copy.deepcopy(trained_model).set_params(page_cut=False)
+        every_block = [without.clean(r["text"], threshold=0.0) for r in records[:-1]] + [None]
+        assert every_block != [trained_model.clean(r["text"], threshold=0.0) for r in records[:-1]] + [None]
+        bag = clean_bag(db.from_sequence(records, npartitions=3), model_path=str(model_file), threshold=0.0,
+                        page_cut=False)
+        assert [r["clean_text"] for r in bag.compute()] == every_block
+        frame = clean_dataframe(ddf, model_path=str(model_file), threshold=0.0, page_cut=False).compute()
+        assert frame["clean_text"].tolist()[:-1] == every_block[:-1]
     assert dask.__version__
