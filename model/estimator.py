@@ -235,7 +235,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         """Each block's page cut (``model.decision``) for blocks ``X`` with probabilities
         ``proba``, or None without ``page_cut``: ``model.decision.keep_blocks(proba, threshold,
         cuts)`` then makes this model's decision at any threshold."""
-        if not self.page_cut:
+        if not self._page_cut():
             return None
         features, _ = self._prepare(X)
         return page_cuts(proba, features.index.to_numpy(), np.expm1(features["n_words_log"].to_numpy()))
@@ -249,13 +249,21 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         """The threshold a call keeps blocks at: ``threshold``, or the model's own when None.
 
         A threshold outside [0, 1] (or NaN) would keep every block or none without saying so,
-        so it is refused."""
+        so it is refused, as is a ``page_cut`` that is not a bool (``_page_cut``)."""
         value = self.threshold if threshold is None else threshold
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"threshold must be a number, not {type(value).__name__}")
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"threshold must be a probability between 0 and 1, got {value!r}")
+        self._page_cut()
         return float(value)
+
+    def _page_cut(self) -> bool:
+        """``page_cut``, refused unless it is True or False (or a numpy bool): a string such as
+        "no" or "false" would otherwise silently count as on, and a number as on or off."""
+        if not isinstance(self.page_cut, (bool, np.bool_)):
+            raise TypeError(f"page_cut must be True or False, not {type(self.page_cut).__name__} {self.page_cut!r}")
+        return bool(self.page_cut)
 
     # -- pages ------------------------------------------------------------------------------
 

@@ -144,6 +144,36 @@ def test_a_threshold_that_is_not_a_probability_is_refused_by_every_call(trained_
     assert trained_model.clean(page, threshold=1.0) == "" and trained_model.clean(page, threshold=0) != ""
 
 
+@pytest.mark.parametrize("bad", ["no", "False", 2, 0, 1.0, None])
+def test_a_page_cut_that_is_not_a_bool_is_refused_by_every_call(trained_model, bad):
+    # "no" or 2 would silently count as on, 0 as off
+    from corpus.dask import clean_each
+    from model.explain import explain
+
+    page = raw_text(synthetic_lines(108))
+    blocks = parse_document(page)[0]
+    clf = copy.deepcopy(trained_model).set_params(page_cut=bad)
+    calls = [lambda: clf.clean(page), lambda: clf.classify(page, threshold=0.3), lambda: clf.clean_many([page]),
+             lambda: clf.classify_many([page]), lambda: clf.classify_each([page]), lambda: clf.predict(blocks),
+             lambda: clf.page_cuts(clf.predict_proba(blocks)[:, 1], blocks), lambda: explain(clf, page),
+             lambda: clf.decision_threshold()]
+    if bad is not None:  # None there means the model's own setting
+        calls.append(lambda: clean_each(trained_model, [page], page_cut=bad))
+    for call in calls:
+        with pytest.raises(TypeError, match="page_cut must be True or False"):
+            call()
+
+
+def test_a_numpy_bool_page_cut_is_a_bool(trained_model):
+    page = raw_text(synthetic_lines(108))
+    for value in (True, False):
+        clf = copy.deepcopy(trained_model).set_params(page_cut=value)
+        as_numpy = copy.deepcopy(trained_model).set_params(page_cut=np.bool_(value))
+        assert as_numpy.clean(page, threshold=0.0) == clf.clean(page, threshold=0.0)
+    assert (copy.deepcopy(trained_model).set_params(page_cut=False).clean(page, threshold=0.0)
+            != trained_model.clean(page, threshold=0.0))  # the two settings differ on this page
+
+
 def test_fit_is_deterministic(train_pageset):
     blocks = train_pageset.blocks
     labels = blocks["label"].to_numpy()
