@@ -209,6 +209,17 @@ def test_train_then_evaluate_writes_figures(run_cli, tmp_path):
             assert 0.0 <= overall[name] <= 1.0, (kind, name)
         assert overall["word_f1"] >= 0.9, kind  # synthetic pages are easy
         assert overall["ceiling_word_f1"] == 1.0
+        assert entry["report"]["threshold"] == load_model(model_path).threshold
+        assert entry["report"]["page_cut"] is True
+    assert out.count(f"threshold {load_model(model_path).threshold:.3f} with the page cut;") == 2
+
+    # the figures say when they were made without the page cut
+    code, out, err = run_cli(["evaluate", "--model", model_path, "--data", held_out, "--json", figures, "--quiet",
+                              "--no-page-cut", "--threshold", "0.3"])
+    assert code == 0, err
+    assert out.count("threshold 0.300 without the page cut;") == 2
+    for entry in json.loads(figures.read_text())["kinds"].values():
+        assert entry["report"]["threshold"] == 0.3 and entry["report"]["page_cut"] is False
 
 
 def test_train_with_holdout_records_validation(run_cli, tmp_path):

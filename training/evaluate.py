@@ -79,7 +79,7 @@ def page_scores(pageset: PageSet, scorer: PageScorer, keep: np.ndarray) -> pd.Da
 def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageScorer | None = None,
            with_pages: bool = False, cuts: np.ndarray | None = None) -> dict:
     """Figures for ``proba`` at ``threshold`` (and the blocks' page ``cuts``, if given): overall
-    and per page type.
+    and per page type, with ``threshold`` and ``page_cut`` (whether ``cuts`` were given).
 
     Each group holds: pages, block_precision / recall / f1, word_precision / recall / f1 (mean
     over pages), ceiling_word_f1 (what keeping exactly the labelled content blocks scores) and
@@ -108,7 +108,8 @@ def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageSc
         }
 
     all_pages = np.ones(len(scores), bool)
-    out = {"threshold": float(threshold), "overall": group(all_pages, np.ones(len(labels), bool)), "by_type": {}}
+    out = {"threshold": float(threshold), "page_cut": cuts is not None,
+           "overall": group(all_pages, np.ones(len(labels), bool)), "by_type": {}}
     types = scores["page_type"].to_numpy()
     for t in sorted(set(types)):
         out["by_type"][t] = group(types == t, block_type == t)
@@ -131,8 +132,9 @@ def format_report(rep: dict, title: str = "") -> str:
     head = f"{'page type':<14}{'pages':>6}  {'block P':>8}{'block R':>8}{'block F1':>9}  " \
            f"{'word P':>8}{'word R':>8}{'word F1':>8}  {'labels':>8}{'oracle':>8}"
     lines = [title] if title else []
-    lines += [f"threshold {rep['threshold']:.3f}; labels: keeping exactly the blocks labelled content; "
-              "oracle: greedy search for the best selection of whole blocks", head, "-" * len(head)]
+    cut = "with" if rep["page_cut"] else "without"
+    lines += [f"threshold {rep['threshold']:.3f} {cut} the page cut; labels: keeping exactly the blocks labelled "
+              "content; oracle: greedy search for the best selection of whole blocks", head, "-" * len(head)]
     for name, g in rows:
         lines.append(f"{name:<14}{g['pages']:>6}  {g['block_precision']:>8.3f}{g['block_recall']:>8.3f}"
                      f"{g['block_f1']:>9.3f}  {g['word_precision']:>8.3f}{g['word_recall']:>8.3f}"
