@@ -152,7 +152,7 @@ def _add_trust_model(parser) -> None:
 
 def cmd_evaluate(args) -> int:
     from training.compare import compare, format_comparison, read_source
-    from training.evaluate import featurize, format_report, report, scorer_for, threshold_curve
+    from training.evaluate import featurize, format_report, report, scorer_for, split_by_kind, threshold_curve
     from training.train import cross_validate
 
     log = _log(args)
@@ -179,13 +179,8 @@ def cmd_evaluate(args) -> int:
         title = f"model {args.model or 'default'}"
     cuts = clf.page_cuts(proba, features)
     results = {"model": str(args.model or "default"), "cv": args.cv, "kinds": {}}
-    page_kind = pages.pages["kind"].to_numpy()
-    block_kind = page_kind[pages.blocks["page"].to_numpy()]
     per_system_types, page_tables = {}, []
-    for kind in sorted(set(page_kind)):
-        subset = pages.subset(page_kind == kind)
-        p = proba[block_kind == kind]
-        c = None if cuts is None else cuts[block_kind == kind]
+    for kind, subset, block_mask, p, c in split_by_kind(pages, proba, cuts):
         scorer = scorer_for(subset)
         rep = report(subset, p, threshold, scorer, with_pages=True, cuts=c)
         page_tables.append(rep.pop("pages"))
@@ -196,7 +191,6 @@ def cmd_evaluate(args) -> int:
         if args.importance:
             from training.importance import permutation_importance
 
-            block_mask = block_kind == kind
             table = permutation_importance(clf, features[block_mask], scorer, threshold, progress=not args.quiet)
             print(f"permutation importance on {kind} input (drop of mean page word F1 when the feature is shuffled):")
             for row in table.head(args.importance).itertuples(index=False):

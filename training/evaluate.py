@@ -76,6 +76,16 @@ def page_scores(pageset: PageSet, scorer: PageScorer, keep: np.ndarray) -> pd.Da
     })
 
 
+def split_by_kind(pageset: PageSet, proba: np.ndarray, cuts: np.ndarray | None = None):
+    """For each input kind of ``pageset`` (``html``, ``text``), in order: the kind, its pages, the
+    mask of their blocks, and those blocks' ``proba`` and page ``cuts`` (None without cuts)."""
+    kinds = pageset.pages["kind"].to_numpy()
+    block_kinds = kinds[pageset.blocks["page"].to_numpy()]
+    for kind in sorted(set(kinds)):
+        mask = block_kinds == kind
+        yield kind, pageset.subset(kinds == kind), mask, proba[mask], None if cuts is None else cuts[mask]
+
+
 def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageScorer | None = None,
            with_pages: bool = False, cuts: np.ndarray | None = None) -> dict:
     """Figures for ``proba`` at ``threshold`` (and the blocks' page ``cuts``, if given): overall

@@ -14,7 +14,7 @@ from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 
 from model.estimator import BoilerplateClassifier, prepare_blocks
 
-from .evaluate import best_threshold, featurize, report, scorer_for
+from .evaluate import best_threshold, featurize, report, scorer_for, split_by_kind
 from .pages import PageSet
 
 
@@ -126,12 +126,8 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
         estimator.set_params(threshold=threshold)
         validation.update(threshold=threshold, page_cut=bool(estimator.page_cut),
                           page_ids=val_set.pages["id"].astype(str).unique().tolist(), by_kind={})
-        kinds = val_set.pages["kind"].to_numpy()
-        block_kinds = kinds[val_set.blocks["page"].to_numpy()]
-        for kind in sorted(set(kinds)):
-            mask = block_kinds == kind
-            validation["by_kind"][kind] = report(val_set.subset(kinds == kind), proba[mask], threshold,
-                                                 cuts=None if cuts is None else cuts[mask])
+        for kind, subset, _, p, c in split_by_kind(val_set, proba, cuts):
+            validation["by_kind"][kind] = report(subset, p, threshold, cuts=c)
     fitted_pages = ~val_pages
     if refit or cv or not val_pages.any():
         log(f"fitting on all {len(pageset)} pages" if validation else "fitting")
