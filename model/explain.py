@@ -19,7 +19,7 @@ import pandas as pd
 from features import parse_document
 
 from .decision import keep_blocks
-from .estimator import block_table
+from .estimator import block_table, prepare_blocks
 
 TOP = 6
 CHUNK_CELLS = 2_000_000  # matrix cells per model call (16 MB, and its column-major copy), whatever the page's size
@@ -33,11 +33,12 @@ def explain(clf, document, kind: str = "auto", threshold: float | None = None) -
     blocks, kind = parse_document(document, kind)
     if not len(blocks):
         return block_table(blocks, np.zeros(0), np.zeros(0, bool), kind), []
-    matrix = clf.model_matrix(blocks)
+    prepared = prepare_blocks(blocks)  # the features, computed once for the matrix and the page cut
+    matrix = clf.model_matrix(prepared)
     names = clf.model_features()
     n, m = matrix.shape
     base = clf.proba_from_matrix(matrix)
-    cuts = clf.page_cuts(base, blocks)
+    cuts = clf.page_cuts(base, prepared)
     table = block_table(blocks, base, keep_blocks(base, threshold, cuts), kind)
     table.attrs["page_cut"] = None if cuts is None else float(cuts[0])
     effect = np.empty((m, n))

@@ -110,6 +110,16 @@ def test_explain_gives_reasons_and_a_report_with_every_block(trained_model):
     assert (table["label"] == trained_model.classify(page, kind="text")["label"]).all()
 
 
+def test_explain_computes_the_page_features_once(trained_model, monkeypatch):
+    import model.estimator
+
+    calls, compute = [], model.estimator.compute_features
+    monkeypatch.setattr(model.estimator, "compute_features", lambda b: calls.append(len(b)) or compute(b))
+    page = "Home | News\n\nThe council met on Tuesday evening to discuss the new budget for the year.\n"
+    table, _ = explain(trained_model, page, kind="text")
+    assert calls == [2] and table.attrs["page_cut"] is not None  # for the probabilities and the page cut
+
+
 def test_explain_cli_writes_the_report(run_cli, model_file, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text("Menu\n\nA long sentence about the river that rose by two metres in the night.\n")
