@@ -66,6 +66,19 @@ def test_domain_holdout_keeps_each_domain_on_one_side():
         domain_folds(pages, 5)
 
 
+def test_train_refuses_a_bad_page_cut_or_threshold_before_fitting(pages, monkeypatch):
+    from model import BoilerplateClassifier
+
+    def fit(*args, **kwargs):
+        raise AssertionError("fitted before the settings were checked")
+
+    monkeypatch.setattr(BoilerplateClassifier, "fit", fit)
+    with pytest.raises(TypeError, match="page_cut must be True or False"):
+        train(pages, BoilerplateClassifier(page_cut="no"), log=lambda *a: None)
+    with pytest.raises(ValueError, match="threshold must be"):
+        train(pages, BoilerplateClassifier(threshold=1.5), log=lambda *a: None)
+
+
 def test_train_without_holdout_fits_all_pages(pages):
     from model import BoilerplateClassifier
 

@@ -104,6 +104,7 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
     pages' ``single_block_pages`` to every fit.
     """
     estimator = clone(estimator) if estimator is not None else BoilerplateClassifier()
+    estimator.decision_threshold()  # a bad threshold or page_cut is refused now, not after the first fit
     log(f"{len(pageset)} pages, {len(pageset.blocks)} blocks, {pageset.pages['domain'].nunique()} domains")
     features = featurize(pageset, progress=progress)
     singles = single_block_pages(pageset, seed) if single_blocks else None
