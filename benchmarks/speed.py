@@ -3,7 +3,7 @@
     python benchmarks/speed.py --data ../shared/data/wcxb-dev --pages 300
 
 Prints pages/s and MB/s for HTML input (this model one page at a time and in batches,
-Trafilatura, jusText) and for plain-text input (this model one page at a time and in batches,
+Trafilatura, jusText, Resiliparse) and for plain-text input (this model one page at a time and in batches,
 the C4-style line rules, jusText over lines), with the ratio of this model to each peer.  The
 text pages are the same pages rendered to plain text.  Everything runs on one core (one process,
 one BLAS/OpenMP thread): to compare, not to predict a machine's throughput.
@@ -54,7 +54,7 @@ def main(argv=None) -> int:
     from threadpoolctl import threadpool_limits
 
     from model import load_model
-    from training.compare import LINE_BASELINES, _justext, _justext_lines, _trafilatura
+    from training.compare import LINE_BASELINES, _justext, _justext_lines, _resiliparse, _trafilatura
     from training.gold import html_to_text
 
     threadpool_limits(1)
@@ -81,17 +81,16 @@ def main(argv=None) -> int:
     systems = {"html": [("model, one page at a time", one_by_one("html")), ("model, batches", batched("html"))],
                "text": [("model, one page at a time", one_by_one("text")), ("model, batches", batched("text"))]}
     peers = {"html": [], "text": [("C4-style line rules", lines(LINE_BASELINES["c4-rules"]))]}
-    try:
-        import trafilatura  # noqa: F401
-        peers["html"].append(("Trafilatura", each(_trafilatura)))
-    except ImportError:
-        print("(trafilatura not installed: pip install -e '.[compare]')")
-    try:
-        import justext  # noqa: F401
-        peers["html"].append(("jusText", each(_justext)))
-        peers["text"].append(("jusText over lines", lines(_justext_lines)))
-    except ImportError:
-        print("(justext not installed: pip install -e '.[compare]')")
+    import importlib.util
+
+    for module, name, fn in (("trafilatura", "Trafilatura", _trafilatura), ("justext", "jusText", _justext),
+                             ("resiliparse", "Resiliparse", _resiliparse)):
+        if importlib.util.find_spec(module) is None:
+            print(f"({module} not installed: pip install -e '.[compare]')")
+            continue
+        peers["html"].append((name, each(fn)))
+        if module == "justext":
+            peers["text"].append(("jusText over lines", lines(_justext_lines)))
 
     print(f"{len(htmls)} WCXB pages: {html_mb:.1f} MB of HTML; as plain text {text_mb:.1f} MB, {text_lines} lines. "
           f"One core, best of {args.repeat}.")

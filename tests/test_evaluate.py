@@ -169,6 +169,32 @@ def test_keep_all_baseline_scores_every_page(pages):
         compare(pages, ["no-such-extractor"])
 
 
+def test_resiliparse_runs_as_a_peer_on_the_html_of_a_wcxb_folder(tmp_path):
+    import gzip
+    import json
+
+    from training.pages import load_pages
+
+    article = ["The harbour festival opens on Friday with music and food stalls along the old quay.",
+               "Local bands play until midnight, and the ferry runs late for visitors from the islands.",
+               "Tickets are free, but the organisers ask visitors to bring their own cups this year."]
+    html = ("<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/about'>About</a></nav>"
+            "<main><article><h1>Harbour festival</h1>" + "".join(f"<p>{p}</p>" for p in article)
+            + "</article></main><footer>Copyright 2026 Harbour Times. All rights reserved.</footer></body></html>")
+    (tmp_path / "ground-truth").mkdir()
+    (tmp_path / "html").mkdir()
+    (tmp_path / "ground-truth" / "0001.json").write_text(json.dumps(
+        {"file_id": "0001", "url": "https://example.org/festival", "_internal": {"page_type": {"primary": "article"}},
+         "ground_truth": {"main_content": "\n\n".join(article)}}))
+    (tmp_path / "html" / "0001.html.gz").write_bytes(gzip.compress(html.encode()))
+    pages = load_pages([tmp_path], kind="both")
+    result = compare(pages, ["resiliparse"])["resiliparse"]
+    assert result["pages"] == 1  # the HTML page; the text rendering has no HTML to give it
+    scores = result["scores"]
+    assert scores["page_type"].tolist() == ["article"] and scores["word_recall"].iloc[0] == 1.0
+    assert scores["word_precision"].iloc[0] > 0.8  # the main-content mode drops the menu and footer
+
+
 def test_pages_without_a_type_are_unknown_in_baseline_scores(pages):
     scores = compare(pages, ["keep-all"])["keep-all"]["scores"]
     assert scores["page_type"].tolist() == ["unknown"] * len(pages)

@@ -1,7 +1,9 @@
 """Other extractors and simple baselines, run on the same pages as the model.
 
-Extractors are optional extras (``pip install .[compare]``): ``trafilatura`` and ``justext``
-read the page's HTML.  Line baselines work on the blocks of any page, and are what plain-text
+The extractors read the page's HTML: ``trafilatura`` and ``justext`` are optional extras
+(``pip install .[compare]``); ``resiliparse``, installed with this package (it renders the
+plain-text pages, ``training.gold``), runs in its main-content mode: a fast extractor that
+web-corpus builders use.  Line baselines work on the blocks of any page, and are what plain-text
 users compare with:
 
 * ``keep-all``: every block;
@@ -38,6 +40,14 @@ def _justext(html: str) -> str:
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 
+def _resiliparse(html: str) -> str:
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+
+    # alt_texts=False: the gold main texts hold no image alt texts.
+    return extract_plain_text(HTMLTree.parse(html), main_content=True, alt_texts=False)
+
+
 _C4_TERMINAL = (".", "!", "?", '"', "”", "'", "’")
 _C4_BANNED = re.compile(r"javascript|lorem ipsum|cookie", re.I)
 
@@ -55,7 +65,7 @@ def _justext_lines(texts) -> str:
     return _justext("<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in texts) + "</body></html>")
 
 
-HTML_EXTRACTORS = {"trafilatura": _trafilatura, "justext": _justext}
+HTML_EXTRACTORS = {"trafilatura": _trafilatura, "justext": _justext, "resiliparse": _resiliparse}
 LINE_BASELINES = {
     "keep-all": lambda texts: "\n".join(texts),
     "c4-rules": lambda texts: "\n".join(t for t, k in zip(texts, c4_keep(texts)) if k),
