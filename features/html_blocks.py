@@ -214,15 +214,18 @@ def _tag_traits(tag: str) -> tuple:
     )
 
 
-_TRAITS: dict[str, tuple] = {}  # tag -> _tag_traits(tag), filled as tags are met
+# What each tag that adds anything adds; every other tag (<span>, <em>, custom elements...) adds
+# what <span> does.  A fixed table: one filled as tags are met would grow with a hostile page's
+# invented tags (<x0> ... <x99999>) for the life of the process.
+_TRAITS = {tag: _tag_traits(tag) for tag in (
+    BLOCK_TAGS | _PLAIN_INLINE_CHANGES | set(_LANDMARK_BIT) | set(_HEADINGS)
+    | {"li", "dt", "dd", "td", "th", "pre", "code", "noscript", "ul", "ol", "dl", "menu"})}
+_OTHER_TRAITS = _tag_traits("span")
 
 
 def _child_frame(el, tag, parent, serial):
     """Evidence of ``el`` given its parent's frame."""
-    traits = _TRAITS.get(tag)
-    if traits is None:
-        traits = _TRAITS[tag] = _tag_traits(tag)
-    is_block, plain, mark, heading, is_item, is_cell, is_pre, noscript, is_list = traits
+    is_block, plain, mark, heading, is_item, is_cell, is_pre, noscript, is_list = _TRAITS.get(tag, _OTHER_TRAITS)
     attrib = el.attrib
     attrs, own, label, hidden = parent[ATTRS], parent[OWN], parent[LABEL], 0
     if attrib:

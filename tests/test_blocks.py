@@ -121,13 +121,13 @@ def test_dropped_inline_elements_do_not_split_their_paragraph(inline):
     assert [" ".join(t.split()) for t in texts(table)] == ["Before the element and after it."]
 
 
-
 def test_comments_and_processing_instructions_leave_their_text_whole():
     # The walk sees elements only: the parser must drop these nodes, keeping the text around them.
     table = blocks_from_html("<p>one<!-- a note -->two<?php echo 1; ?>three</p>"
                              "<div>four<!DOCTYPE html>five</div><ul><li>six<!--x--></li><!--y--><li>seven</li></ul>")
     assert texts(table) == ["onetwothree", "fourfive", "six", "seven"]
     assert list(table["gap_before"]) == [False, True, True, False]
+
 
 def test_html_hidden_and_noscript_content_is_kept_and_flagged():
     table = blocks_from_html(

@@ -216,6 +216,21 @@ def test_a_page_too_deep_for_libxml2_is_read_flat_with_right_line_numbers():
     assert blocks["line"].tolist() == [2, 4, 6]
 
 
+def test_invented_tag_names_leave_nothing_behind_in_a_long_running_process():
+    # clean-corpus and Dask workers read millions of pages: no per-tag state may outlive a page
+    import tracemalloc
+
+    page = "<html><body><p>" + "".join(f"<x{i}>word</x{i}>" for i in range(20_000)) + "</p></body></html>"
+    parse_document(page)  # warm up
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    blocks, _ = parse_document(page.replace("<x", "<y").replace("</x", "</y"))
+    del blocks
+    kept = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert kept < 200_000, f"{kept:,} bytes kept after the page"  # a table per tag name kept about 4 MB here
+
+
 def test_flatten_is_one_linear_pass_over_unclosed_comments_scripts_and_tags():
     assert flatten("a<!--b") == "a"
     assert flatten("a<script>b<p>c") == "a"
