@@ -270,7 +270,8 @@ def cmd_label(args) -> int:
         mask = (pages.pages["kind"] == kind).to_numpy()
         subset = pages.subset(mask)
         rep = report(subset, subset.blocks["label"].to_numpy().astype(float), 0.5)
-        print(format_report(rep, f"labelling ceiling, {kind} input: keeping exactly the blocks labelled content"))
+        print(format_report(rep, f"labelling ceiling, {kind} input: keeping exactly the blocks labelled content",
+                            with_threshold=False))
     print(f"{len(pages)} labelled pages, {int(labels.sum())} of {len(labels)} blocks content, written to {args.out}")
     return 0
 

@@ -83,14 +83,14 @@ def main(argv=None) -> int:
     peers = {"html": [], "text": [("C4-style line rules", lines(LINE_BASELINES["c4-rules"]))]}
     import importlib.util
 
-    for module, name, fn in (("trafilatura", "Trafilatura", _trafilatura), ("justext", "jusText", _justext),
-                             ("resiliparse", "Resiliparse", _resiliparse)):
+    for module, name, fn in (("trafilatura", "Trafilatura", _trafilatura), ("justext", "jusText", _justext)):
         if importlib.util.find_spec(module) is None:
             print(f"({module} not installed: pip install -e '.[compare]')")
             continue
         peers["html"].append((name, each(fn)))
         if module == "justext":
             peers["text"].append(("jusText over lines", lines(_justext_lines)))
+    peers["html"].append(("Resiliparse", each(_resiliparse)))  # a dependency: it renders the text pages
 
     print(f"{len(htmls)} WCXB pages: {html_mb:.1f} MB of HTML; as plain text {text_mb:.1f} MB, {text_lines} lines. "
           f"One core, best of {args.repeat}.")

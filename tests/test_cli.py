@@ -285,6 +285,7 @@ def test_label_samples_writes_labelled_jsonl(run_cli, tmp_path):
     code, out, err = run_cli(["label", "--data", SAMPLES, "--out", out_path, "--quiet"])
     assert code == 0, err
     assert "ceiling" in out and str(out_path) in out
+    assert "threshold" not in out and "page cut" not in out  # labels are kept as labelled: no decision to state
     records = json_lines(out_path.read_text(encoding="utf-8"))
     assert sorted(r["id"] for r in records) == ["barley-salad", "harbour-festival", "sourdough-thread",
                                                 "trail-shoe"]

@@ -66,17 +66,22 @@ def test_domain_holdout_keeps_each_domain_on_one_side():
         domain_folds(pages, 5)
 
 
-def test_train_refuses_a_bad_page_cut_or_threshold_before_fitting(pages, monkeypatch):
+def test_train_refuses_a_bad_page_cut_or_kept_threshold_before_fitting(pages, monkeypatch):
     from model import BoilerplateClassifier
 
+    class Fitted(Exception):
+        pass
+
     def fit(*args, **kwargs):
-        raise AssertionError("fitted before the settings were checked")
+        raise Fitted
 
     monkeypatch.setattr(BoilerplateClassifier, "fit", fit)
     with pytest.raises(TypeError, match="page_cut must be True or False"):
         train(pages, BoilerplateClassifier(page_cut="no"), log=lambda *a: None)
     with pytest.raises(ValueError, match="threshold must be"):
-        train(pages, BoilerplateClassifier(threshold=1.5), log=lambda *a: None)
+        train(pages, BoilerplateClassifier(threshold=1.5), holdout=0, log=lambda *a: None)
+    with pytest.raises(Fitted):  # a validation chooses the threshold: the estimator's is not used
+        train(pages, BoilerplateClassifier(threshold=1.5), holdout=0.5, log=lambda *a: None)
 
 
 def test_train_without_holdout_fits_all_pages(pages):
@@ -231,4 +236,7 @@ def test_report_splits_english_from_other_languages_when_both_are_there():
     assert rep["by_language"]["lang: not en"]["word_f1"] < 1.0
     assert list(rep["pages"]["language"]) == ["en", "en", "de"]
     assert "lang: not en" in format_report(rep)
+    assert "threshold 0.500 without the page cut" in format_report(rep)
+    del rep["page_cut"]  # a report saved before it was recorded
+    assert "threshold 0.500; labels" in format_report(rep)
     assert "by_language" not in report(pages.subset(np.array([True, True, False])), np.ones(4), 0.5)

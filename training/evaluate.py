@@ -136,15 +136,17 @@ def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageSc
     return out
 
 
-def format_report(rep: dict, title: str = "") -> str:
-    """A fixed-width table of a ``report``."""
+def format_report(rep: dict, title: str = "", with_threshold: bool = True) -> str:
+    """A fixed-width table of a ``report``; ``with_threshold``: say what decided the kept blocks
+    (not for a report of the labels themselves)."""
     rows = [("all", rep["overall"])] + sorted(rep["by_type"].items()) + list(rep.get("by_language", {}).items())
     head = f"{'page type':<14}{'pages':>6}  {'block P':>8}{'block R':>8}{'block F1':>9}  " \
            f"{'word P':>8}{'word R':>8}{'word F1':>8}  {'labels':>8}{'oracle':>8}"
     lines = [title] if title else []
-    cut = "with" if rep["page_cut"] else "without"
-    lines += [f"threshold {rep['threshold']:.3f} {cut} the page cut; labels: keeping exactly the blocks labelled "
-              "content; oracle: greedy search for the best selection of whole blocks", head, "-" * len(head)]
+    cut = {True: " with the page cut", False: " without the page cut"}.get(rep.get("page_cut"), "")  # older reports
+    decision = f"threshold {rep['threshold']:.3f}{cut}; " if with_threshold else ""
+    lines += [f"{decision}labels: keeping exactly the blocks labelled content; oracle: greedy search for the best "
+              "selection of whole blocks", head, "-" * len(head)]
     for name, g in rows:
         lines.append(f"{name:<14}{g['pages']:>6}  {g['block_precision']:>8.3f}{g['block_recall']:>8.3f}"
                      f"{g['block_f1']:>9.3f}  {g['word_precision']:>8.3f}{g['word_recall']:>8.3f}"

@@ -104,7 +104,9 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
     pages' ``single_block_pages`` to every fit.
     """
     estimator = clone(estimator) if estimator is not None else BoilerplateClassifier()
-    estimator.decision_threshold()  # a bad threshold or page_cut is refused now, not after the first fit
+    # Refuse a bad page_cut now, not after the first fit, and a bad threshold if training keeps it
+    # (a validation chooses its own).
+    estimator.decision_threshold(0.5 if cv or holdout > 0 else None)
     log(f"{len(pageset)} pages, {len(pageset.blocks)} blocks, {pageset.pages['domain'].nunique()} domains")
     features = featurize(pageset, progress=progress)
     singles = single_block_pages(pageset, seed) if single_blocks else None
