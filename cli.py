@@ -260,17 +260,15 @@ def cmd_explain(args) -> int:
 # -- label ------------------------------------------------------------------------------------
 
 def cmd_label(args) -> int:
-    from training.evaluate import format_report, report
+    from training.evaluate import format_report, report, split_by_kind
     from training.pages import write_jsonl
 
     pages = _load(args)
     write_jsonl(pages, Path(args.out))
     labels = pages.blocks["label"].to_numpy().astype(float)
-    for kind in sorted(set(pages.pages["kind"])):
-        mask = (pages.pages["kind"] == kind).to_numpy()
-        subset = pages.subset(mask)
-        rep = report(subset, subset.blocks["label"].to_numpy().astype(float), 0.5)
-        print(format_report(rep, f"labelling ceiling, {kind} input: keeping exactly the blocks labelled content",
+    for kind, subset, _, kept, _ in split_by_kind(pages, labels):
+        print(format_report(report(subset, kept, 0.5),
+                            f"labelling ceiling, {kind} input: keeping exactly the blocks labelled content",
                             with_threshold=False))
     print(f"{len(pages)} labelled pages, {int(labels.sum())} of {len(labels)} blocks content, written to {args.out}")
     return 0
