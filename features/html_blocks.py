@@ -199,6 +199,9 @@ class _Segmenter:
 _PLAIN_INLINE_CHANGES = frozenset(("code", "noscript"))  # inline tags that change evidence by themselves
 
 
+_LIST_ITEMS, _CELLS, _PREFORMATTED, _LISTS = ("li", "dt", "dd"), ("td", "th"), ("pre", "code"), ("ul", "ol", "dl", "menu")
+
+
 def _tag_traits(tag: str) -> tuple:
     """What a tag by itself adds to the evidence of the elements inside it."""
     return (
@@ -206,20 +209,19 @@ def _tag_traits(tag: str) -> tuple:
         tag not in BLOCK_TAGS and tag not in _PLAIN_INLINE_CHANGES,  # bare, it changes nothing
         _LANDMARK_BIT.get(tag, 0),
         _HEADINGS.get(tag),
-        tag in ("li", "dt", "dd"),
-        tag in ("td", "th"),
-        tag in ("pre", "code"),
+        tag in _LIST_ITEMS,
+        tag in _CELLS,
+        tag in _PREFORMATTED,
         NOSCRIPT if tag == "noscript" else 0,
-        tag in ("ul", "ol", "dl", "menu"),
+        tag in _LISTS,
     )
 
 
 # What each tag that adds anything adds; every other tag (<span>, <em>, custom elements...) adds
 # what <span> does.  A fixed table: one filled as tags are met would grow with a hostile page's
 # invented tags (<x0> ... <x99999>) for the life of the process.
-_TRAITS = {tag: _tag_traits(tag) for tag in (
-    BLOCK_TAGS | _PLAIN_INLINE_CHANGES | set(_LANDMARK_BIT) | set(_HEADINGS)
-    | {"li", "dt", "dd", "td", "th", "pre", "code", "noscript", "ul", "ol", "dl", "menu"})}
+_TRAITS = {tag: _tag_traits(tag) for tag in (BLOCK_TAGS | _PLAIN_INLINE_CHANGES | set(_LANDMARK_BIT) | set(_HEADINGS)
+                                             | set(_LIST_ITEMS + _CELLS + _PREFORMATTED + _LISTS))}
 _OTHER_TRAITS = _tag_traits("span")
 
 
