@@ -237,8 +237,13 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         cuts)`` then makes this model's decision at any threshold."""
         if not self._page_cut():
             return None
-        features, _ = self._prepare(X)
-        return page_cuts(proba, features.index.to_numpy(), np.expm1(features["n_words_log"].to_numpy()))
+        if isinstance(X, pd.DataFrame) and set(FEATURE_NAMES).issubset(X.columns):
+            # prepared features: read the two columns the cut needs, not a copy of all of them
+            page, log_words = _page_column(X), X["n_words_log"].to_numpy()
+        else:
+            features, _ = self._prepare(X)
+            page, log_words = features.index.to_numpy(), features["n_words_log"].to_numpy()
+        return page_cuts(proba, page, np.expm1(log_words))
 
     def _keep(self, proba, page, matrix, threshold) -> np.ndarray:
         """The keep decision for rows of a ``model_matrix`` on pages ``page``."""

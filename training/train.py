@@ -114,17 +114,19 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
     validation = {}
     if cv:
         proba = _out_of_fold(pageset, estimator, cv, features, singles, log)
+        val_features = features
         validation["split"] = {"cv": cv, "by": "domain"}
     elif val_pages.any():
         log(f"fitting on {int((~val_pages).sum())} pages, validating on {int(val_pages.sum())} pages "
             f"of unseen domains")
         X, y, groups = _training_rows(pageset, features, ~val_pages, singles)
         estimator.fit(X, y, groups=groups)
-        proba = estimator.predict_proba(features[_block_mask(pageset, val_pages)])[:, 1]
+        val_features = features[_block_mask(pageset, val_pages)]
+        proba = estimator.predict_proba(val_features)[:, 1]
         validation["split"] = {"holdout": holdout, "seed": seed, "by": "domain"}
     if validation:
         val_set = pageset.subset(val_pages)
-        cuts = estimator.page_cuts(proba, features[_block_mask(pageset, val_pages)])
+        cuts = estimator.page_cuts(proba, val_features)
         threshold, _ = best_threshold(scorer_for(val_set), proba, cuts)
         estimator.set_params(threshold=threshold)
         validation.update(threshold=threshold, page_cut=bool(estimator.page_cut),
