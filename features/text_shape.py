@@ -97,7 +97,8 @@ _SEPARATOR = rf"\s[{_SEPARATORS}]\s"
 # "Read more ->" alone is a button, caught by other features.  A dash or ">" must stand apart
 # ("Related-party transactions" is prose).  "Related" and "Watch" alone are cues only before a
 # colon and a capitalised title ("Watch: stainless steel case" is a spec).  A reference to a
-# section of the same text ("See also: § 823", "Read more: Section 4.2") is not a link away.
+# section of the same text ("See also: § 823", "**See also:** Art. 5 GG", "Read more: Section 4.2")
+# is not a link away, with or without emphasis marks around it.
 _CROSS_LINK_CUES = (
     r"read (?:more|also|next)|also read|see also|(?:further|suggested|recommended) reading|continue reading"
     r"|keep reading|must[- ]read|do(?:n['’]?t| not) miss|more on this(?: topic| story)?|up next"
@@ -115,7 +116,7 @@ _CROSS_LINK_CUES = (
 _CROSS_LINK = (r"^\s*(?:[▸»›>" + _BULLET_SYMBOLS + r"]\s*)?[\[(【*_]*"
                r"(?:(?:" + _CROSS_LINK_CUES + r")[*_\]】]*(?:\s*[:：]|\s+[|»›>→–—-]{1,2}(?=\s)|\s*(?:>>|[»›→】]))"
                r"|(?:related|watch)[*_]*\s*:(?=[\s*_]*[\"“'‘]?(?-i:[A-Z0-9])))"
-               r"\s*(?!§|(?:sections?|chapter|para(?:graph)?\.?)\s*\d)\S")
+               r"\s*(?![*_\s]*(?:§|(?:sections?|chapter|para(?:graph)?\.?|art(?:icle|\.)?)\s*\d))[*_\s]*[^\s*_]")
 
 FEATURES = {
     "n_chars_log": "log(1 + non-space characters of the block)",

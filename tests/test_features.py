@@ -185,6 +185,13 @@ def test_separators_are_counted():
     ("See also: § 823 BGB", 0.0),  # a reference within the same text, not a link away
     ("See also: Section 4.2 of the agreement", 0.0),
     ("See also: Sectional sofas for small rooms", 1.0),
+    ("**See also:** § 823 BGB", 0.0),  # markdown emphasis does not hide the reference
+    ("See also: Art. 5 GG", 0.0),
+    ("Read more: Article 12 of the treaty", 0.0),
+    ("Read more: Artichoke recipes for spring", 1.0),
+    ("Read more: Arts Council funding", 1.0),
+    ("**Read more:** The harbour at night", 1.0),
+    ("Read more: **", 0.0),  # emphasis marks, no title
 ])
 def test_cross_link_cue(text, expected):
     assert one(text, "cross_link_cue") == expected
