@@ -26,6 +26,7 @@ from features.blocks import blocks_frame, parse_columns
 from features.decode import Limits, check_kind, check_limits
 
 from .decision import keep_blocks, page_cuts
+from .first_pass import NAMES as FIRST_PASS_NAMES, first_model, first_pass_features
 from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
 
 CONTENT, BOILERPLATE = "content", "boilerplate"
@@ -96,9 +97,11 @@ def prepare_blocks(blocks: pd.DataFrame) -> pd.DataFrame:
 class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     """Labels blocks of web pages as content or boilerplate.
 
-    Gradient-boosted trees over the block features (``features``) and, with ``lexical``, over
-    the out-of-fold probability of a linear model of the block's hashed word n-grams
-    (``model.lexical``) and its neighbourhood.
+    Gradient-boosted trees over the block features (``features``), with ``lexical`` over the
+    out-of-fold probability of a linear model of the block's hashed word n-grams
+    (``model.lexical``) and its neighbourhood, and with ``first_pass`` over the out-of-fold
+    probabilities of a first, smaller tree model for the block, its neighbours and its page
+    (``model.first_pass``).
 
     Parameters
     ----------
@@ -112,7 +115,8 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         passed to scikit-learn's ``HistGradientBoostingClassifier``.
     weight_cap : cap on a block's training weight (its word count).
     lexical : add the word n-gram model's probability as features.
-    lexical_folds : folds for its out-of-fold probabilities in training.
+    lexical_folds : folds for its out-of-fold probabilities in training (and the first pass's).
+    first_pass : trees of the first model (0: no first pass).
     drop_cross_links : give probability 0 to a block of at most 40 words that opens with a cue to
         another page and its title ("Read more: …", feature ``cross_link_cue``).  Such links are
         boilerplate by this project's definition, even inside an article; the WCXB gold keeps some
@@ -122,7 +126,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, threshold=0.5, page_cut=True, max_iter=300, learning_rate=0.1, max_leaf_nodes=63,
                  min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, lexical=True,
-                 lexical_folds=3, drop_cross_links=True, random_state=0):
+                 lexical_folds=3, first_pass=40, drop_cross_links=True, random_state=0):
         self.threshold = threshold
         self.page_cut = page_cut
         self.max_iter = max_iter
@@ -133,8 +137,16 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         self.weight_cap = weight_cap
         self.lexical = lexical
         self.lexical_folds = lexical_folds
+        self.first_pass = first_pass
         self.drop_cross_links = drop_cross_links
         self.random_state = random_state
+
+    def __setstate__(self, state):
+        # A model saved before the first pass existed has none: it loads and predicts as it did.
+        state.setdefault("first_pass", 0)
+        if "trees_" in state:
+            state.setdefault("first_", None)
+        super().__setstate__(state)
 
     # -- scikit-learn API -------------------------------------------------------------------
 
@@ -155,18 +167,28 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         if sample_weight is not None:
             weight = weight * np.asarray(sample_weight, dtype=np.float64)
         matrix = features.to_numpy()
-        self.lexical_ = None
+        self.lexical_ = self.first_ = None
+        folds = self._lexical_folds(features.index.to_numpy(), groups) if self.lexical or self.first_pass else []
         if self.lexical:
             lexical = LexicalModel(random_state=self.random_state)
             hashed = lexical.transform(texts)
             oof = np.full(len(y), np.nan)
-            folds = self._lexical_folds(features.index.to_numpy(), groups)
             for train, held in folds:
                 if len(np.unique(y[train])) == 2:
                     oof[held] = LexicalModel(random_state=self.random_state).fit(
                         hashed[train], y[train], weight[train]).predict(hashed[held])
             self.lexical_ = lexical.fit(hashed, y, weight)
             matrix = _with_lexical(features, oof)
+        if self.first_pass:
+            oof = np.full(len(y), np.nan)
+            for train, held in folds:
+                if len(np.unique(y[train])) == 2:
+                    first = first_model(self.first_pass, self.random_state)
+                    oof[held] = _proba(first.fit(_fit_matrix(matrix[train]), y[train], sample_weight=weight[train]),
+                                       matrix[held])
+            self.first_ = first_model(self.first_pass, self.random_state).fit(_fit_matrix(matrix), y,
+                                                                              sample_weight=weight)
+            matrix = _with_first_pass(matrix, oof, features)
         self.trees_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
@@ -179,7 +201,8 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
     def model_features(self) -> list[str]:
         """Names of the columns the tree model sees."""
-        return list(FEATURE_NAMES) + (list(LEXICAL_NAMES) if self.lexical else [])
+        return (list(FEATURE_NAMES) + (list(LEXICAL_NAMES) if self.lexical else [])
+                + (list(FIRST_PASS_NAMES) if self.first_pass else []))
 
     def predict_proba(self, X) -> np.ndarray:
         """Array (n_blocks, 2): probability of boilerplate, probability of content."""
@@ -193,9 +216,12 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         """The matrix the tree model sees for blocks ``X``: columns ``model_features()``."""
         check_is_fitted(self, "trees_")
         features, texts = self._prepare(X)
+        matrix = features.to_numpy()
         if self.lexical_ is not None and len(features):
-            return _with_lexical(features, self.lexical_.predict(self.lexical_.transform(texts)))
-        return features.to_numpy()
+            matrix = _with_lexical(features, self.lexical_.predict(self.lexical_.transform(texts)))
+        if self.first_ is not None and len(features):
+            matrix = _with_first_pass(matrix, _proba(self.first_, matrix), features)
+        return matrix
 
     def _matrix_and_page(self, X) -> tuple[np.ndarray, np.ndarray]:
         """``model_matrix`` of ``X`` and the page of each of its rows."""
@@ -396,6 +422,15 @@ def _with_lexical(features: pd.DataFrame, p: np.ndarray) -> np.ndarray:
     matrix[:, :features.shape[1]] = features.to_numpy()
     matrix[:, features.shape[1]:] = lexical
     return matrix
+
+
+def _with_first_pass(matrix: np.ndarray, p: np.ndarray, features: pd.DataFrame) -> np.ndarray:
+    """``matrix`` with the first-pass columns of per-block first-model probabilities ``p`` appended."""
+    extra = first_pass_features(p, features.index.to_numpy(), np.expm1(features["n_words_log"].to_numpy()))
+    out = np.empty((len(matrix), matrix.shape[1] + extra.shape[1]), order="F")  # see _proba
+    out[:, :matrix.shape[1]] = matrix
+    out[:, matrix.shape[1]:] = extra
+    return out
 
 
 def block_table(blocks: pd.DataFrame, proba: np.ndarray, keep: np.ndarray, kind: str) -> pd.DataFrame:

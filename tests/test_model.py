@@ -13,6 +13,7 @@ from sklearn.exceptions import NotFittedError
 from conftest import SENTENCES, raw_text, synthetic_html, synthetic_lines, synthetic_pageset
 from features import compute_features, parse_document
 from model import BOILERPLATE, CONTENT, BoilerplateClassifier, join_blocks, prepare_blocks
+from model.first_pass import NAMES as FIRST_PASS_NAMES
 
 CLASSIFY_COLUMNS = {"text", "label", "proba", "block", "line", "gap_before", "kind"}
 
@@ -181,6 +182,34 @@ def test_fit_is_deterministic(train_pageset):
     a = BoilerplateClassifier(max_iter=10, min_samples_leaf=5).fit(features, labels).predict_proba(features)
     b = BoilerplateClassifier(max_iter=10, min_samples_leaf=5).fit(features, labels).predict_proba(features)
     np.testing.assert_array_equal(a, b)
+
+
+def test_the_first_pass_feeds_the_trees_and_can_be_turned_off(train_pageset, trained_model, unseen_pages):
+    blocks = unseen_pages.blocks
+    names = trained_model.model_features()
+    matrix = trained_model.model_matrix(blocks)
+    assert matrix.shape == (len(blocks), len(names)) and names[-len(FIRST_PASS_NAMES):] == list(FIRST_PASS_NAMES)
+    # the main trees see the first model's probability of each block, and of its neighbours
+    first = trained_model.first_.predict_proba(matrix[:, :-len(FIRST_PASS_NAMES)])[:, 1]
+    np.testing.assert_allclose(matrix[:, names.index("first")], first)
+    page = blocks["page"].to_numpy()
+    same_page = page[1:] == page[:-1]
+    np.testing.assert_allclose(matrix[1:, names.index("first_prev1")][same_page], first[:-1][same_page])
+    without = BoilerplateClassifier(max_iter=30, min_samples_leaf=5, first_pass=0).fit(
+        train_pageset.blocks, train_pageset.blocks["label"].to_numpy())
+    assert without.first_ is None and not set(FIRST_PASS_NAMES) & set(without.model_features())
+    assert without.model_matrix(blocks).shape == (len(blocks), len(names) - len(FIRST_PASS_NAMES))
+
+
+def test_a_model_pickled_before_the_first_pass_existed_predicts_as_it_did(train_pageset, unseen_pages):
+    old = BoilerplateClassifier(max_iter=10, min_samples_leaf=5, first_pass=0).fit(
+        train_pageset.blocks, train_pageset.blocks["label"].to_numpy())
+    state = old.__getstate__()
+    del state["first_pass"], state["first_"]  # what an older version of the class pickled
+    loaded = BoilerplateClassifier.__new__(BoilerplateClassifier)
+    loaded.__setstate__(state)
+    np.testing.assert_array_equal(loaded.predict_proba(unseen_pages.blocks), old.predict_proba(unseen_pages.blocks))
+    assert clone(loaded).get_params()["first_pass"] == 0
 
 
 def test_model_trained_on_text_only_still_predicts_html(train_pageset):
