@@ -5,8 +5,9 @@
 columns are ``FEATURE_NAMES``, in that order.  Each feature is declared with a one-line
 description in its family's module; ``describe_features()`` lists them all.
 
-Bump ``FEATURE_SET_VERSION`` whenever a feature is added, removed or computed differently:
-saved models record it and refuse to load under another version.
+Bump ``FEATURE_SET_VERSION`` whenever a feature is added, removed or computed differently, here
+or among the columns the model adds (``model.lexical``, ``model.first_pass``): saved models
+record it and refuse to load under another version.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .decode import Limits, PageError, looks_like_html, to_text
 from .html_blocks import blocks_from_html
 from .pages import PageIndex
 
-FEATURE_SET_VERSION = "9"
+FEATURE_SET_VERSION = "10"
 FAMILIES = {
     "text": text_shape.FEATURES,
     "markup": markup.FEATURES,
