@@ -299,15 +299,18 @@ def cmd_clean_corpus(args) -> int:
 def cmd_features(args) -> int:
     from features import FEATURE_SET_VERSION, describe_features
 
+    from model.first_pass import FEATURES as FIRST_PASS_FEATURES
     from model.lexical import FEATURES as LEXICAL_FEATURES
 
     table = describe_features()
-    print(f"feature set {FEATURE_SET_VERSION}: {len(table)} block features, and {len(LEXICAL_FEATURES)} from the "
-          "word n-gram model (models trained with lexical=True)")
+    print(f"feature set {FEATURE_SET_VERSION}: {len(table)} block features, {len(LEXICAL_FEATURES)} from the "
+          f"word n-gram model (models trained with lexical=True) and {len(FIRST_PASS_FEATURES)} from the first "
+          "pass (first_pass > 0)")
     for row in table.itertuples(index=False):
         print(f"{row.family:<8} {row.name:<28} {row.description}")
-    for name, description in LEXICAL_FEATURES.items():
-        print(f"{'lexical':<8} {name:<28} {description}")
+    for family, features in (("lexical", LEXICAL_FEATURES), ("first", FIRST_PASS_FEATURES)):
+        for name, description in features.items():
+            print(f"{family:<8} {name:<28} {description}")
     return 0
 
 

@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO_ROOT, SAMPLES, raw_text, synthetic_html, synthetic_lines, write_hand_labelled_dir
 from features import FEATURE_NAMES, FEATURE_SET_VERSION
 from model import load_model
+from model.first_pass import NAMES as FIRST_PASS_NAMES
 from model.lexical import NAMES as LEXICAL_NAMES
 from training.pages import load_pages
 
@@ -301,7 +302,7 @@ def test_features_lists_every_feature(run_cli):
     lines = out.splitlines()
     assert lines[0].startswith(f"feature set {FEATURE_SET_VERSION}: {len(FEATURE_NAMES)} block features")
     listed = [line.split()[1] for line in lines[1:]]
-    assert listed == list(FEATURE_NAMES) + list(LEXICAL_NAMES)
+    assert listed == list(FEATURE_NAMES) + list(LEXICAL_NAMES) + list(FIRST_PASS_NAMES)
     assert load_model().model_features() == listed  # the bundled model sees exactly these
     assert all(len(line.split()) >= 3 for line in lines[1:])  # family, name, description
 
