@@ -163,6 +163,8 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {len(features)} blocks but y has {len(y)} labels")
         if len(np.unique(y)) < 2:
             raise ValueError("training needs both content and boilerplate blocks")
+        if isinstance(self.first_pass, bool) or not isinstance(self.first_pass, numbers.Integral) or self.first_pass < 0:
+            raise ValueError(f"first_pass is the number of trees of the first model (0: none), not {self.first_pass!r}")
         weight = block_weights(features, self.weight_cap)
         if sample_weight is not None:
             weight = weight * np.asarray(sample_weight, dtype=np.float64)
@@ -216,9 +218,10 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         """The matrix the tree model sees for blocks ``X``: columns ``model_features()``."""
         check_is_fitted(self, "trees_")
         features, texts = self._prepare(X)
-        matrix = features.to_numpy()
         if self.lexical_ is not None and len(features):
             matrix = _with_lexical(features, self.lexical_.predict(self.lexical_.transform(texts)))
+        else:
+            matrix = features.to_numpy()
         if self.first_ is not None and len(features):
             matrix = _with_first_pass(matrix, _proba(self.first_, matrix), features)
         return matrix

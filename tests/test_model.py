@@ -201,6 +201,12 @@ def test_the_first_pass_feeds_the_trees_and_can_be_turned_off(train_pageset, tra
     assert without.model_matrix(blocks).shape == (len(blocks), len(names) - len(FIRST_PASS_NAMES))
 
 
+@pytest.mark.parametrize("bad", [-1, 2.5, True, "40"])
+def test_a_first_pass_that_is_not_a_tree_count_is_refused(train_pageset, bad):
+    with pytest.raises(ValueError, match="first_pass is the number of trees"):
+        BoilerplateClassifier(max_iter=5, first_pass=bad).fit(train_pageset.blocks, train_pageset.blocks["label"])
+
+
 def test_a_model_pickled_before_the_first_pass_existed_predicts_as_it_did(train_pageset, unseen_pages):
     old = BoilerplateClassifier(max_iter=10, min_samples_leaf=5, first_pass=0).fit(
         train_pageset.blocks, train_pageset.blocks["label"].to_numpy())
