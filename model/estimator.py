@@ -170,26 +170,21 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
             weight = weight * np.asarray(sample_weight, dtype=np.float64)
         matrix = features.to_numpy()
         self.lexical_ = self.first_ = None
-        folds = self._lexical_folds(features.index.to_numpy(), groups) if self.lexical or self.first_pass else []
+        folds = self._site_folds(features.index.to_numpy(), groups) if self.lexical or self.first_pass else []
         if self.lexical:
             lexical = LexicalModel(random_state=self.random_state)
             hashed = lexical.transform(texts)
-            oof = np.full(len(y), np.nan)
-            for train, held in folds:
-                if len(np.unique(y[train])) == 2:
-                    oof[held] = LexicalModel(random_state=self.random_state).fit(
-                        hashed[train], y[train], weight[train]).predict(hashed[held])
+            oof = _out_of_fold(folds, y, lambda train, held: LexicalModel(random_state=self.random_state).fit(
+                hashed[train], y[train], weight[train]).predict(hashed[held]))
             self.lexical_ = lexical.fit(hashed, y, weight)
             matrix = _with_lexical(features, oof)
         if self.first_pass:
-            oof = np.full(len(y), np.nan)
-            for train, held in folds:
-                if len(np.unique(y[train])) == 2:
-                    first = first_model(self.first_pass, self.random_state)
-                    oof[held] = _proba(first.fit(_fit_matrix(matrix[train]), y[train], sample_weight=weight[train]),
-                                       matrix[held])
-            self.first_ = first_model(self.first_pass, self.random_state).fit(_fit_matrix(matrix), y,
-                                                                              sample_weight=weight)
+            def fit_first(rows):
+                return first_model(self.first_pass, self.random_state).fit(
+                    _fit_matrix(matrix[rows]), y[rows], sample_weight=weight[rows])
+
+            oof = _out_of_fold(folds, y, lambda train, held: _proba(fit_first(train), matrix[held]))
+            self.first_ = fit_first(slice(None))
             matrix = _with_first_pass(matrix, oof, features)
         self.trees_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
@@ -231,15 +226,15 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         matrix = self.model_matrix(X)  # checks X first
         return matrix, _page_column(X)
 
-    def _lexical_folds(self, page: np.ndarray, groups) -> list:
-        """Folds for the out-of-fold lexical probabilities: by ``groups`` (the site), by page
-        when there are too few groups, with a warning when even that is too few."""
+    def _site_folds(self, page: np.ndarray, groups) -> list:
+        """Folds for the out-of-fold word-model and first-pass probabilities: by ``groups`` (the
+        site), by page when there are too few groups, with a warning when even that is too few."""
         for candidate in ([] if groups is None else [np.asarray(groups)]) + [page]:
             n_folds = min(self.lexical_folds, len(np.unique(candidate)))
             if n_folds >= 2:
                 return list(GroupKFold(n_splits=n_folds).split(page, groups=candidate))
-        warnings.warn("a single page gives the word n-gram model no out-of-fold probabilities: "
-                      "its features stay missing, so the trees learn nothing from them", stacklevel=3)
+        warnings.warn("a single page gives the word n-gram model and the first pass no out-of-fold probabilities: "
+                      "their features stay missing, so the trees learn nothing from them", stacklevel=3)
         return []
 
     def proba_from_matrix(self, matrix: np.ndarray) -> np.ndarray:
@@ -417,23 +412,34 @@ def _documents_and_kinds(documents, kind) -> tuple[list, list[str]]:
     return documents, kinds
 
 
+def _out_of_fold(folds, y: np.ndarray, fit_predict) -> np.ndarray:
+    """Per row, ``fit_predict(train, held)`` of the fold that holds it out: a prediction by a
+    model that never saw it.  NaN where a fold's training rows hold one class only."""
+    oof = np.full(len(y), np.nan)
+    for train, held in folds:
+        if len(np.unique(y[train])) == 2:
+            oof[held] = fit_predict(train, held)
+    return oof
+
+
+def _append_columns(matrix: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    """``matrix`` and ``extra`` side by side, column-major (see ``_proba``)."""
+    out = np.empty((len(matrix), matrix.shape[1] + extra.shape[1]), order="F")
+    out[:, :matrix.shape[1]] = matrix
+    out[:, matrix.shape[1]:] = extra
+    return out
+
+
 def _with_lexical(features: pd.DataFrame, p: np.ndarray) -> np.ndarray:
     """The feature matrix with the lexical columns of per-block probabilities ``p`` appended."""
     n_words = np.expm1(features["n_words_log"].to_numpy())
-    lexical = lexical_features(p, features.index.to_numpy(), n_words)
-    matrix = np.empty((len(features), features.shape[1] + lexical.shape[1]), order="F")  # see _proba
-    matrix[:, :features.shape[1]] = features.to_numpy()
-    matrix[:, features.shape[1]:] = lexical
-    return matrix
+    return _append_columns(features.to_numpy(), lexical_features(p, features.index.to_numpy(), n_words))
 
 
 def _with_first_pass(matrix: np.ndarray, p: np.ndarray, features: pd.DataFrame) -> np.ndarray:
     """``matrix`` with the first-pass columns of per-block first-model probabilities ``p`` appended."""
-    extra = first_pass_features(p, features.index.to_numpy(), np.expm1(features["n_words_log"].to_numpy()))
-    out = np.empty((len(matrix), matrix.shape[1] + extra.shape[1]), order="F")  # see _proba
-    out[:, :matrix.shape[1]] = matrix
-    out[:, matrix.shape[1]:] = extra
-    return out
+    n_words = np.expm1(features["n_words_log"].to_numpy())
+    return _append_columns(matrix, first_pass_features(p, features.index.to_numpy(), n_words))
 
 
 def block_table(blocks: pd.DataFrame, proba: np.ndarray, keep: np.ndarray, kind: str) -> pd.DataFrame:

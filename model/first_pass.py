@@ -45,14 +45,14 @@ def first_model(max_iter: int, random_state) -> HistGradientBoostingClassifier:
 
 def first_pass_features(p: np.ndarray, page: np.ndarray, n_words: np.ndarray) -> np.ndarray:
     """Columns ``NAMES`` from per-block first-model probabilities ``p`` (NaN: no probability)."""
-    pages = PageIndex(page)
     if np.isnan(p).any():  # a single-page fit has no out-of-fold probabilities: nothing to learn from
         return np.full((len(p), len(NAMES)), np.nan)
+    pages = PageIndex(page)
     words = np.maximum(n_words, 1.0)
     total = pages.page_sum(words)
     content = np.where(p >= 0.5, words, 0.0)
     page_content = pages.page_sum(content)
-    cut = page_cuts(p, page, n_words) if len(p) else np.zeros(0)
+    cut = page_cuts(p, page, n_words)
     return np.column_stack([
         p,
         pages.shift(p, -1),
@@ -67,4 +67,4 @@ def first_pass_features(p: np.ndarray, page: np.ndarray, n_words: np.ndarray) ->
         pages.cumsum_before(content) / np.maximum(page_content, 1.0),
         cut,
         p - cut,
-    ]).reshape(len(p), len(NAMES))
+    ])

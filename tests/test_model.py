@@ -424,12 +424,12 @@ def test_word_model_folds_by_site_and_falls_back_to_pages(train_pageset):
     blocks, labels = small.blocks, small.blocks["label"].to_numpy()
     clf = BoilerplateClassifier(max_iter=5, min_samples_leaf=5)
     one_site = np.zeros(len(blocks))
-    folds = clf._lexical_folds(blocks["page"].to_numpy(), one_site)
+    folds = clf._site_folds(blocks["page"].to_numpy(), one_site)
     assert len(folds) == 3  # one site: folds by page instead
     for train, held in folds:
         assert not set(blocks["page"].to_numpy()[train]) & set(blocks["page"].to_numpy()[held])
     sites = blocks["page"].to_numpy() // 2  # three sites of two pages each
-    for train, held in clf._lexical_folds(blocks["page"].to_numpy(), sites):
+    for train, held in clf._site_folds(blocks["page"].to_numpy(), sites):
         assert not set(sites[train]) & set(sites[held])  # a site's words never teach its own fold
     one_page = small.subset(np.arange(len(small)) == 0).blocks
     with pytest.warns(UserWarning, match="out-of-fold"):
