@@ -4,8 +4,9 @@
 
 Prints pages/s and MB/s for HTML input (this model one page at a time and in batches,
 Trafilatura, jusText, Resiliparse) and for plain-text input (this model one page at a time and in batches,
-the C4-style line rules, jusText over lines), with the ratio of this model to each peer.  The
-text pages are the same pages rendered to plain text.  Everything runs on one core (one process,
+the C4-style line rules, jusText over lines), with the ratio of this model to each peer, and where
+this model's time goes in batches (milliseconds per page for each stage).  The text pages are the
+same pages rendered to plain text.  Everything runs on one core (one process,
 one BLAS/OpenMP thread): to compare, not to predict a machine's throughput.
 """
 
@@ -39,6 +40,30 @@ def timed(fn, documents, repeat: int) -> float:
         fn(documents)
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def stage_times(clf, documents, kind: str, batch: int) -> dict:
+    """Seconds spent in each stage of ``clean_many`` over ``documents`` in batches of ``batch``."""
+    from features.blocks import blocks_frame, parse_columns
+    from model.decision import keep_blocks
+    from model.estimator import prepare_blocks
+
+    spent = dict.fromkeys(("parse into blocks", "block features", "word model and first pass",
+                           "main trees and page cut"), 0.0)
+    for i in range(0, len(documents), batch):
+        marks = [time.perf_counter()]
+        blocks = blocks_frame([parse_columns(d, kind)[0] for d in documents[i:i + batch]])
+        marks.append(time.perf_counter())
+        prepared = prepare_blocks(blocks)
+        marks.append(time.perf_counter())
+        matrix = clf.model_matrix(prepared)
+        marks.append(time.perf_counter())
+        proba = clf.proba_from_matrix(matrix)
+        keep_blocks(proba, clf.decision_threshold(), clf.page_cuts(proba, prepared))
+        marks.append(time.perf_counter())
+        for stage, start, end in zip(spent, marks, marks[1:]):
+            spent[stage] += end - start
+    return spent
 
 
 def main(argv=None) -> int:
@@ -104,6 +129,9 @@ def main(argv=None) -> int:
         for name, seconds in rows[2:]:
             print(f"  ratio to {name}: " + ", ".join(f"{label.split(', ')[1]} {seconds / mine:.2f}x"
                                                     for label, mine in ours.items()))
+        spent = stage_times(clf, documents, kind, args.batch)
+        print(f"  where the model's time goes (batches, ms per page): " + ", ".join(
+            f"{stage} {1000 * seconds / len(documents):.1f}" for stage, seconds in spent.items()))
     return 0
 
 
