@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import synthetic_pageset
@@ -41,14 +42,21 @@ def test_report_word_figures_are_means_of_word_prf(pages):
     assert rep["overall"]["word_f1"] == pytest.approx(np.mean(expected))
 
 
-def test_best_threshold_is_on_the_grid_and_maximises_f1(pages):
+def test_best_threshold_takes_the_largest_of_thresholds_that_score_alike(pages):
     labels = pages.blocks["label"].to_numpy()
-    proba = np.where(labels, 0.7, 0.2)
+    proba = np.where(labels, 0.7, 0.2)  # every threshold in (0.2, 0.7] keeps exactly the content
+    threshold, f1 = best_threshold(scorer_for(pages), proba)
+    assert threshold == 0.7 and f1 == pytest.approx(1.0)
+
+
+def test_best_threshold_does_not_give_up_a_clear_gain_for_a_larger_threshold(pages):
+    labels = pages.blocks["label"].to_numpy()
+    first_content = labels & (pd.Series(labels).groupby(pages.blocks["page"].to_numpy()).cumsum().to_numpy() == 1)
+    proba = np.where(labels, np.where(first_content, 0.4, 0.7), 0.2)  # each page's first content block at 0.4
     scorer = scorer_for(pages)
     threshold, f1 = best_threshold(scorer, proba)
-    assert threshold in THRESHOLDS
-    assert 0.2 < threshold <= 0.7
-    assert f1 == pytest.approx(1.0)
+    assert threshold == 0.4 and f1 == pytest.approx(1.0)  # above 0.4 every page loses words
+    assert scorer.score(proba >= 0.425)[2].mean() < 1.0
 
 
 def test_domain_holdout_keeps_each_domain_on_one_side():

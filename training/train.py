@@ -95,7 +95,7 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
     """Fit a model on ``pageset``; returns ``(estimator, training_summary, validation_figures)``.
 
     With ``holdout`` > 0 a by-domain share of the pages is held out: the model is fitted on the
-    rest, the threshold that maximises mean page word F1 on the held-out pages is chosen and
+    rest, the threshold for mean page word F1 on the held-out pages is chosen (``best_threshold``) and
     the held-out figures are recorded.  With ``cv`` = K the threshold and figures come instead
     from K-fold cross-validation by domain (``cross_validate``): every page is scored by a model
     that never saw its site, so the threshold is chosen on all pages rather than a fifth of them.
