@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from features import FEATURE_NAMES, compute_features
 from features.blocks import blocks_frame, parse_columns
 from features.decode import Limits, check_kind, check_limits
+from features.pages import PageIndex
 
 from .decision import keep_blocks, page_cuts
 from .first_pass import NAMES as FIRST_PASS_NAMES, first_model, first_pass_features
@@ -80,9 +81,14 @@ def _proba(trees: HistGradientBoostingClassifier, matrix: np.ndarray) -> np.ndar
     return trees.predict_proba(matrix)[:, 1]
 
 
-def block_weights(features: pd.DataFrame, cap: float) -> np.ndarray:
-    """Training weight of each block: its word count, at least 1 and at most ``cap``."""
-    return np.clip(np.expm1(features["n_words_log"].to_numpy()), 1.0, cap)
+def block_weights(features: pd.DataFrame, cap: float, page_cap: float | None = None) -> np.ndarray:
+    """Training weight of each block: its word count, at least 1 and at most ``cap``; with
+    ``page_cap``, a page whose weights add up to more is scaled down to add up to ``page_cap``
+    (pages are ``features``' index)."""
+    weight = np.clip(np.expm1(features["n_words_log"].to_numpy()), 1.0, cap)
+    if page_cap is not None:
+        weight = weight * np.minimum(1.0, page_cap / PageIndex(features.index.to_numpy()).page_sum(weight))
+    return weight
 
 
 def prepare_blocks(blocks: pd.DataFrame) -> pd.DataFrame:
@@ -114,6 +120,9 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization :
         passed to scikit-learn's ``HistGradientBoostingClassifier``.
     weight_cap : cap on a block's training weight (its word count).
+    page_weight_cap : cap on a page's training weight (the sum of its blocks'), None for none.
+        The metric averages pages, so a 10,000-word page should not teach the trees five times
+        as much as a 2,000-word one; its blocks' weights are scaled down together.
     lexical : add the word n-gram model's probability as features.
     lexical_folds : folds for its out-of-fold probabilities in training (and the first pass's).
     first_pass : trees of the first model (0: no first pass).
@@ -125,8 +134,8 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, threshold=0.5, page_cut=True, max_iter=300, learning_rate=0.1, max_leaf_nodes=63,
-                 min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, lexical=True,
-                 lexical_folds=3, first_pass=40, drop_cross_links=True, random_state=0):
+                 min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, page_weight_cap=2000.0,
+                 lexical=True, lexical_folds=3, first_pass=40, drop_cross_links=True, random_state=0):
         self.threshold = threshold
         self.page_cut = page_cut
         self.max_iter = max_iter
@@ -135,6 +144,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         self.min_samples_leaf = min_samples_leaf
         self.l2_regularization = l2_regularization
         self.weight_cap = weight_cap
+        self.page_weight_cap = page_weight_cap
         self.lexical = lexical
         self.lexical_folds = lexical_folds
         self.first_pass = first_pass
@@ -144,6 +154,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     def __setstate__(self, state):
         # A model saved before the first pass existed has none: it loads and predicts as it did.
         state.setdefault("first_pass", 0)
+        state.setdefault("page_weight_cap", None)  # and one saved before the page weight cap
         if "trees_" in state:
             state.setdefault("first_", None)
         super().__setstate__(state)
@@ -165,7 +176,11 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("training needs both content and boilerplate blocks")
         if isinstance(self.first_pass, bool) or not isinstance(self.first_pass, numbers.Integral) or self.first_pass < 0:
             raise ValueError(f"first_pass is the number of trees of the first model (0: none), not {self.first_pass!r}")
-        weight = block_weights(features, self.weight_cap)
+        cap = self.page_weight_cap
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, numbers.Real) or not 0 < cap < np.inf):
+            raise ValueError(f"page_weight_cap is a page's largest training weight, a positive number "
+                             f"(None: no cap), not {cap!r}")
+        weight = block_weights(features, self.weight_cap, self.page_weight_cap)
         if sample_weight is not None:
             weight = weight * np.asarray(sample_weight, dtype=np.float64)
         matrix = features.to_numpy()

@@ -13,6 +13,7 @@ from sklearn.exceptions import NotFittedError
 from conftest import SENTENCES, raw_text, synthetic_html, synthetic_lines, synthetic_pageset
 from features import compute_features, parse_document
 from model import BOILERPLATE, CONTENT, BoilerplateClassifier, join_blocks, prepare_blocks
+from model.estimator import block_weights
 from model.first_pass import NAMES as FIRST_PASS_NAMES
 
 CLASSIFY_COLUMNS = {"text", "label", "proba", "block", "line", "gap_before", "kind"}
@@ -211,11 +212,29 @@ def test_a_model_pickled_before_the_first_pass_existed_predicts_as_it_did(train_
     old = BoilerplateClassifier(max_iter=10, min_samples_leaf=5, first_pass=0).fit(
         train_pageset.blocks, train_pageset.blocks["label"].to_numpy())
     state = old.__getstate__()
-    del state["first_pass"], state["first_"]  # what an older version of the class pickled
+    del state["first_pass"], state["first_"], state["page_weight_cap"]  # what an older version of the class pickled
     loaded = BoilerplateClassifier.__new__(BoilerplateClassifier)
     loaded.__setstate__(state)
     np.testing.assert_array_equal(loaded.predict_proba(unseen_pages.blocks), old.predict_proba(unseen_pages.blocks))
     assert clone(loaded).get_params()["first_pass"] == 0
+    assert clone(loaded).get_params()["page_weight_cap"] is None  # refitting it weighs pages as it was fitted
+
+
+@pytest.mark.parametrize("bad", [0, -5.0, float("nan"), float("inf"), "2000", True])
+def test_a_page_weight_cap_that_is_not_a_positive_number_is_refused(train_pageset, bad):
+    with pytest.raises(ValueError, match="page_weight_cap is a page's largest training weight"):
+        BoilerplateClassifier(max_iter=5, page_weight_cap=bad).fit(train_pageset.blocks, train_pageset.blocks["label"])
+
+
+def test_a_long_page_weighs_no_more_than_the_page_weight_cap():
+    words = np.array([50, 80, 500, 5, 10])  # a block's weight is its words, at most 100
+    features = pd.DataFrame({"n_words_log": np.log1p(words)}, index=pd.Index([0, 0, 0, 1, 1], name="page"))
+    plain = block_weights(features, 100.0)
+    np.testing.assert_allclose(plain, [50, 80, 100, 5, 10])
+    capped = block_weights(features, 100.0, 150.0)
+    np.testing.assert_allclose(capped[:3].sum(), 150.0)  # the long page, scaled down whole
+    np.testing.assert_allclose(capped[:3] / plain[:3], capped[0] / plain[0])
+    np.testing.assert_allclose(capped[3:], plain[3:])  # a page under the cap keeps its weights
 
 
 def test_model_trained_on_text_only_still_predicts_html(train_pageset):
