@@ -8,7 +8,7 @@ import pytest
 
 from conftest import synthetic_pageset
 from training.compare import compare, summarise
-from training.evaluate import THRESHOLDS, best_threshold, featurize, format_report, report, scorer_for
+from training.evaluate import best_threshold, featurize, format_report, report, scorer_for
 from training.metrics import word_prf
 from training.train import (_training_rows, cross_validate, domain_folds, domain_holdout, single_block_pages,
                             train)
