@@ -6,7 +6,8 @@ cross-validation do not recompute them.  ``y`` holds ``"content"`` / ``"boilerpl
 or booleans) per block.
 
 Blocks are weighted by their word count (capped at ``weight_cap``) when fitting, because the
-metric users judge us by counts words, not blocks.
+metric users judge us by counts words, not blocks; and a page's blocks together by at most
+``page_weight_cap``, because it averages pages.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def _proba(trees: HistGradientBoostingClassifier, matrix: np.ndarray) -> np.ndar
 def block_weights(features: pd.DataFrame, cap: float, page_cap: float | None = None) -> np.ndarray:
     """Training weight of each block: its word count, at least 1 and at most ``cap``; with
     ``page_cap``, a page whose weights add up to more is scaled down to add up to ``page_cap``
-    (pages are ``features``' index)."""
+    (pages are ``features``' index).  ``fit`` multiplies a user's ``sample_weight`` in after
+    this, so a page the user weighs up can weigh more than ``page_cap``."""
     weight = np.clip(np.expm1(features["n_words_log"].to_numpy()), 1.0, cap)
     if page_cap is not None:
         weight = weight * np.minimum(1.0, page_cap / PageIndex(features.index.to_numpy()).page_sum(weight))

@@ -226,6 +226,15 @@ def test_a_page_weight_cap_that_is_not_a_positive_number_is_refused(train_pagese
         BoilerplateClassifier(max_iter=5, page_weight_cap=bad).fit(train_pageset.blocks, train_pageset.blocks["label"])
 
 
+def test_fit_weighs_pages_by_the_page_weight_cap(train_pageset, unseen_pages):
+    blocks, labels = train_pageset.blocks, train_pageset.blocks["label"].to_numpy()
+    fitted = {cap: BoilerplateClassifier(max_iter=10, min_samples_leaf=5, page_weight_cap=cap).fit(blocks, labels)
+              for cap in (None, 20.0, 1e9)}
+    proba = {cap: clf.predict_proba(unseen_pages.blocks)[:, 1] for cap, clf in fitted.items()}
+    np.testing.assert_array_equal(proba[1e9], proba[None])  # a cap no page reaches changes nothing
+    assert not np.allclose(proba[20.0], proba[None])  # one every page exceeds weighs them alike
+
+
 def test_a_long_page_weighs_no_more_than_the_page_weight_cap():
     words = np.array([50, 80, 500, 5, 10])  # a block's weight is its words, at most 100
     features = pd.DataFrame({"n_words_log": np.log1p(words)}, index=pd.Index([0, 0, 0, 1, 1], name="page"))

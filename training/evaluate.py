@@ -45,16 +45,20 @@ def best_threshold(scorer: PageScorer, proba: np.ndarray, cuts: np.ndarray | Non
     page cuts (``BoilerplateClassifier.page_cuts``), None for a plain threshold.
 
     The largest threshold whose mean F1 is within one standard error of the best one's, the
-    error of the per-page differences (the one-standard-error rule of Breiman et al., 1984).
+    error of the per-page differences (the one-standard-error rule of Breiman et al., 1984); on
+    a single page, the largest of those that tie with the best.
     With the page cut the curve is flat over a wide range and its argmax wanders with the
     training noise, while the choice still matters where the cut does not act: a document of
     one block is kept whenever its probability reaches the threshold, and the labelled pages
     hold no such documents to say how low is too low.
     """
     f1 = np.array([scorer.score(keep_blocks(proba, t, cuts))[2] for t in THRESHOLDS])
+    n_pages = f1.shape[1]
+    if n_pages == 0:
+        raise ValueError("no pages to choose a threshold on")
     means = f1.mean(axis=1)
     gap = f1[int(np.argmax(means))] - f1  # per page, how much each threshold loses to the best
-    error = gap.std(axis=1) / np.sqrt(max(f1.shape[1], 1))
+    error = gap.std(axis=1, ddof=1) / np.sqrt(n_pages) if n_pages > 1 else np.zeros(len(THRESHOLDS))
     choice = int(np.flatnonzero(gap.mean(axis=1) <= error).max())
     return float(THRESHOLDS[choice]), float(means[choice])
 
