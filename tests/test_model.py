@@ -470,5 +470,10 @@ def test_stacked_pages_without_a_page_column_are_refused_not_mixed(trained_model
     second, _ = parse_document(synthetic_html(42, labelled=False), "html")
     with pytest.raises(ValueError, match="no page column"):
         trained_model.predict_proba(pd.concat([first, second]))
+    other, _ = parse_document(raw_text(synthetic_lines(43)), "text")
+    for tables in ((first, second), (second, first), (first, other)):
+        # ignore_index=True hides the repeated row numbers; the line numbers still start again.
+        with pytest.raises(ValueError, match="line numbers that start again"):
+            trained_model.predict_proba(pd.concat(tables, ignore_index=True))
     stacked = pd.concat([first.assign(page=0), second.assign(page=1)], ignore_index=True)
     assert np.allclose(trained_model.predict_proba(stacked)[:len(first)], trained_model.predict_proba(first))
