@@ -31,6 +31,9 @@ _HTML_START = re.compile(r"\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s
 _LINE_STARTS_DOCUMENT = re.compile(r"^[ \t]*(?:<!doctype\s+html|<html)\b", re.I | re.M)
 _HTML_END = re.compile(r"</html\s*>", re.I)
 _PREAMBLE_CHARS = 2000
+# The text opens with a tag of any name or a comment ("<article>", "<!-- -->"), not just with
+# "<" as a line of text may ("<< Back", "<3").
+_TAG_FIRST = re.compile(r"\s*(<!--|</?[a-z][\w:-]*(\s[^<>]*)?/?>)", re.I)
 _HTML_TAG = re.compile(
     r"</?(html|head|body|div|p|span|a|br|li|ul|ol|table|tr|td|h[1-6]|meta|script|style|img|section|nav)\b[^<>]{0,500}>",
     re.I,
@@ -248,7 +251,7 @@ def looks_like_html(text: str) -> bool:
     if _HTML_START.match(head):
         return True
     tags = len(_HTML_TAG.findall(head))
-    if tags and head.lstrip().startswith("<"):
+    if tags and _TAG_FIRST.match(head):
         return True
     if tags >= 5 and tags * 300 >= len(head) and _tags_on_most_lines(head):
         return True

@@ -265,6 +265,10 @@ def test_empty_html_table_has_label_column_when_asked():
     ("Text first <p>a</p> <p>b</p> <div>c</div> <span>d</span> <br> five tags", "html"),
     ("If a < b and b > c then a < c.\nSecond line.", "text"),
     ("I <3 this recipe!\nSo good.", "text"),
+    ("<< Back to all tutorials\nHome | News\nWrap each paragraph in a <p> element.\nThen check it.", "text"),
+    ("<3 this recipe\nUse a <div> for the card.", "text"),
+    ("<article><h2>Fragment</h2><p>with a tag of any name first</p></article>", "html"),
+    ("<!-- saved page -->\n<div>one</div>", "html"),
     ("A tutorial line: use <p> to start a paragraph.", "text"),
     ("How to start a page\n\nEvery page begins like this:\n<!DOCTYPE html><html><head></head><body><p>hi</p>"
      "</body></html>\n\nThe browser then builds the DOM tree.\nHome | About", "text"),
