@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Iterable, Mapping, Set as AbstractSet
 
 import numpy as np
 import pandas as pd
@@ -420,8 +421,13 @@ def _documents_and_kinds(documents, kind) -> tuple[list, list[str]]:
     """The documents of a batch call as a list, and one kind per document."""
     if isinstance(documents, (str, bytes)):
         raise TypeError("documents must be a list of documents; use clean()/classify() for one")
+    if isinstance(documents, (Mapping, AbstractSet)):
+        # A dict would give its keys (a page's URL cleaned as its text), a set no order to
+        # match the results to.
+        raise TypeError(f"documents must be a list of documents, not a {type(documents).__name__}; "
+                        "for a dict of pages pass list(pages.values())")
     documents = list(documents)
-    kinds = [kind] * len(documents) if isinstance(kind, str) else list(kind)
+    kinds = [kind] * len(documents) if isinstance(kind, str) or not isinstance(kind, Iterable) else list(kind)
     if len(kinds) != len(documents):
         raise ValueError(f"{len(documents)} documents but {len(kinds)} kinds")
     for k in kinds:

@@ -402,6 +402,14 @@ def test_clean_many_rejects_a_single_string_and_mismatched_kinds(trained_model):
         trained_model.clean_many("one page")
     with pytest.raises(ValueError, match="2 documents but 1 kinds"):
         trained_model.clean_many(["a", "b"], kind=["text"])
+    pages = {"https://example.com/a": raw_text(synthetic_lines(106))}
+    with pytest.raises(TypeError, match=r"not a dict; .*list\(pages.values\(\)\)"):  # not its URLs cleaned
+        trained_model.clean_many(pages)
+    with pytest.raises(TypeError, match="not a set"):  # no order to match the results to
+        trained_model.clean_many(set(pages.values()))
+    for method in (trained_model.clean, trained_model.clean_many):
+        with pytest.raises(ValueError, match="kind must be one of auto, text, html, not None"):
+            method(pages["https://example.com/a"] if method == trained_model.clean else list(pages.values()), kind=None)
 
 
 def test_classify_each_gives_the_error_of_a_bad_page_and_the_tables_of_the_others(trained_model):
