@@ -109,7 +109,8 @@ def cmd_train(args) -> int:
     how = f"{args.cv}-fold cross-validation by domain" if args.cv else "validation on domains not seen in training"
     for kind, rep in (validation.get("by_kind") or {}).items():
         print(format_report(rep, f"{how}, {kind} input"))
-    print(f"model written to {args.out} (threshold {clf.threshold:.3f})")
+    unvalidated = "" if validation else "; not validated, so not chosen: use --cv K or --holdout to choose it"
+    print(f"model written to {args.out} (threshold {clf.threshold:.3f}{unvalidated})")
     return 0
 
 
@@ -151,7 +152,7 @@ def _add_trust_model(parser) -> None:
 # -- evaluate ---------------------------------------------------------------------------------
 
 def cmd_evaluate(args) -> int:
-    from training.compare import compare, format_comparison, read_source
+    from training.compare import check_names, compare, format_comparison, read_source
     from training.evaluate import featurize, format_report, report, scorer_for, split_by_kind, threshold_curve
     from training.train import cross_validate
 
@@ -159,6 +160,11 @@ def cmd_evaluate(args) -> int:
     if args.importance and args.cv:
         raise CliError("--importance needs a trained model scored on unseen pages, not --cv: "
                        "train with --no-refit and evaluate with --split validation --importance N")
+    names = [n.strip() for n in (args.compare or "").split(",") if n.strip()]
+    try:
+        check_names(names)
+    except ValueError as error:
+        raise CliError(f"--compare: {error}") from None
     clf = _load_model(args)
     pages = _load(args)
     if args.split == "validation":
@@ -196,8 +202,7 @@ def cmd_evaluate(args) -> int:
             for row in table.head(args.importance).itertuples(index=False):
                 print(f"  {row.feature:<32}{row.f1_drop:+.4f}")
             entry["importance"] = table
-        if args.compare:
-            names = [n.strip() for n in args.compare.split(",") if n.strip()]
+        if names:
             model_scores = page_tables[-1]
             others = compare(subset, names)
             model_seconds = None
@@ -316,11 +321,26 @@ def cmd_features(args) -> int:
 
 # -- parser -----------------------------------------------------------------------------------
 
-def _probability(text: str) -> float:
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
-    return value
+def _number(convert, allowed, requirement: str):
+    """An argparse type: ``convert`` the text and refuse a value that is not ``allowed``, before
+    any page is read (NaN is never allowed: every comparison with it is false)."""
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not allowed(value):
+            raise argparse.ArgumentTypeError(f"must be {requirement}, got {text!r}")
+        return value
+    return parse
+
+
+def _at_least(n: int):
+    return _number(int, lambda v: v >= n, f"a whole number of at least {n}")
+
+
+_probability = _number(float, lambda v: 0.0 <= v <= 1.0, "a number between 0 and 1")
+_positive = _number(float, lambda v: 0.0 < v < float("inf"), "a number above 0")
 
 
 def _version() -> str:
@@ -359,7 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--kind", choices=("html", "text", "both"), default=kind_default,
                        help=f"for WCXB folders: use the HTML, the page rendered to plain text, or both "
                             f"(default: {kind_default})")
-        p.add_argument("--limit", type=int, help="read at most this many pages from each WCXB folder")
+        p.add_argument("--limit", type=_at_least(1), help="read at most this many pages from each WCXB folder")
         p.add_argument("--quiet", action="store_true", help="no progress output")
         p.add_argument("--skip-bad", action="store_true",
                        help="report malformed pages (file and line) on stderr and go on without them")
@@ -367,15 +387,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train a model on labelled pages")
     data_args(p, "both")
     p.add_argument("--out", required=True, help="model file to write (.joblib)")
-    p.add_argument("--holdout", type=float, default=0.2, help="share of domains held out for validation (default 0.2)")
+    p.add_argument("--holdout", type=_number(float, lambda v: 0.0 <= v < 1.0, "at least 0 and below 1"), default=0.2,
+                   help="share of domains held out for validation (default 0.2; 0: none)")
     p.add_argument("--seed", type=int, default=0, help="seed of the validation split")
     p.add_argument("--no-refit", action="store_true", help="keep the model fitted without the held-out pages")
-    p.add_argument("--cv", type=int, metavar="K",
+    p.add_argument("--cv", type=_at_least(2), metavar="K",
                    help="choose the threshold and record the figures by K-fold cross-validation by domain "
                         "over all pages instead of a hold-out (K+1 fits)")
-    p.add_argument("--max-iter", type=int, help="boosting iterations (default 300)")
-    p.add_argument("--learning-rate", type=float, help="boosting learning rate (default 0.1)")
-    p.add_argument("--max-leaf-nodes", type=int, help="leaves per tree (default 63)")
+    p.add_argument("--max-iter", type=_at_least(1), help="boosting iterations (default 300)")
+    p.add_argument("--learning-rate", type=_positive, help="boosting learning rate (default 0.1)")
+    p.add_argument("--max-leaf-nodes", type=_at_least(2), help="leaves per tree (default 63)")
     p.add_argument("--keep-cross-links", action="store_true",
                    help="leave lines such as 'Read more: <title>' to the trees instead of dropping them "
                         "(for labelled pages whose gold keeps them as content)")
@@ -388,12 +409,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_trust_model(p)
     p.add_argument("--split", choices=("all", "validation"), default="all",
                    help="validation: only the pages the model held out when it was trained")
-    p.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation by domain with the model's settings")
+    p.add_argument("--cv", type=_at_least(2), metavar="K", help="K-fold cross-validation by domain with the model's settings")
     p.add_argument("--threshold", type=_probability, help="override the model's threshold")
     _add_page_cut(p)
     p.add_argument("--compare", help="comma-separated: trafilatura, justext, resiliparse (HTML pages); keep-all, c4-rules, "
                                      "justext-lines (any page, line by line)")
-    p.add_argument("--importance", type=int, metavar="N",
+    p.add_argument("--importance", type=_at_least(1), metavar="N",
                    help="print the N features whose shuffling costs most page word F1 (not with --cv; "
                         "use pages the model did not see, e.g. --split validation)")
     p.add_argument("--json", help="write the figures to this JSON file")
@@ -426,14 +447,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_threshold(p)
     p.add_argument("--model", help="model file (default: the bundled model)")
     _add_trust_model(p)
-    p.add_argument("--jobs", type=int, help="worker processes (default: every core)")
-    p.add_argument("--batch-size", type=int, default=64, help="pages per batch sent to a worker (default 64)")
+    p.add_argument("--jobs", type=_at_least(1), help="worker processes (default: every core)")
+    p.add_argument("--batch-size", type=_at_least(1), default=64, help="pages per batch sent to a worker (default 64)")
     p.add_argument("--site-lines", action="store_true",
                    help="two passes: drop lines that occur on many pages of the same site (template lines)")
     p.add_argument("--url-field", default="url", help="field with the page URL, for --site-lines (default: url)")
-    p.add_argument("--site-share", type=_probability, default=0.5,
+    p.add_argument("--site-share", type=_number(float, lambda v: 0.0 < v <= 1.0, "a number above 0 and at most 1"),
+                   default=0.5,
                    help="--site-lines: drop a line found on this share of its site's pages (default 0.5)")
-    p.add_argument("--site-min-pages", type=int, default=3,
+    p.add_argument("--site-min-pages", type=_at_least(2), default=3,
                    help="--site-lines: only for sites with this many pages, lines on this many pages (default 3)")
     p.add_argument("--force", action="store_true",
                    help="clean again the files already cleaned in --out (default: skip them, as a restart does)")

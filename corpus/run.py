@@ -48,6 +48,12 @@ class Options:
     site_share: float = 0.5
     site_min_pages: int = 3
 
+    def __post_init__(self):
+        # A share of 0, or lines on a single page, would take every line of a site for template.
+        if not 0.0 < self.site_share <= 1.0 or self.site_min_pages < 2:
+            raise ValueError(f"site_share must be above 0 and at most 1 and site_min_pages at least 2, "
+                             f"not {self.site_share!r} and {self.site_min_pages!r}")
+
 
 @dataclass
 class Summary:
@@ -258,6 +264,9 @@ def clean_corpus(inputs, out_dir, options: Options | None = None, jobs: int | No
     Files whose output already exists are skipped (a restart), unless ``force``."""
     options = options or Options()
     log = log or (lambda message: print(message, file=sys.stderr))
+    for name, value in (("jobs", 1 if jobs is None else jobs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
     jobs = jobs or os.cpu_count() or 1
     inputs = list(dict.fromkeys(Path(p) for p in inputs))
     out_dir = Path(out_dir)

@@ -140,6 +140,30 @@ def test_clean_rejects_threshold_out_of_range(run_cli, model_file, text_page, va
     assert "threshold" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command, option, value", [
+    ("train", "--holdout", "1"), ("train", "--holdout", "-0.2"), ("train", "--cv", "1"), ("train", "--max-iter", "0"),
+    ("train", "--learning-rate", "-1"), ("train", "--learning-rate", "nan"), ("train", "--max-leaf-nodes", "1"),
+    ("train", "--limit", "0"), ("evaluate", "--cv", "0"), ("evaluate", "--importance", "-3"),
+    ("evaluate", "--threshold", "abc"), ("clean-corpus", "--jobs", "0"), ("clean-corpus", "--batch-size", "-1"),
+    ("clean-corpus", "--site-min-pages", "1"), ("clean-corpus", "--site-share", "0"), ("train", "--max-iter", "2.5"),
+])
+def test_numeric_options_out_of_range_are_refused_before_any_work(run_cli, tmp_path, capsys, command, option, value):
+    # A missing --data folder would be the next error: a bad option must stop the command first.
+    where = {"train": ["--data", tmp_path / "none", "--out", tmp_path / "m.joblib"],
+             "evaluate": ["--data", tmp_path / "none"], "clean-corpus": [tmp_path / "none.jsonl", "--out", tmp_path / "o"]}
+    with pytest.raises(SystemExit) as info:
+        run_cli([command, *where[command], option, value])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and f"argument {option}: must be" in err and repr(value) in err
+    assert "Traceback" not in err and not (tmp_path / "o").exists()
+
+
+def test_evaluate_refuses_an_unknown_extractor_before_reading_pages(run_cli, model_file, tmp_path):
+    code, out, err = run_cli(["evaluate", "--model", model_file, "--data", tmp_path / "none", "--compare",
+                              "keep-all,bogus"])
+    assert code == 2 and out == "" and "--compare: unknown extractor(s) bogus" in err
+
+
 def test_clean_missing_file_is_one_line_and_exit_2(run_cli, model_file, tmp_path):
     missing = tmp_path / "nope.html"
     code, out, err = run_cli(["clean", missing, "--model", model_file])
@@ -184,7 +208,7 @@ def test_train_then_evaluate_writes_figures(run_cli, tmp_path):
                               "--max-iter", "20"])
     assert code == 0, err
     assert model_path.is_file()
-    assert str(model_path) in out
+    assert f"model written to {model_path} (threshold 0.500; not validated, so not chosen" in out
     meta = load_model(model_path).metadata_
     assert meta["training"]["pages"] == 12
     assert meta["training"]["data"] == [str(data)]

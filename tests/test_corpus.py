@@ -328,3 +328,15 @@ def test_dask_bag_and_dataframe_on_a_local_cluster(model_file, trained_model):
         frame = clean_dataframe(ddf, model_path=str(model_file), threshold=0.0, page_cut=False).compute()
         assert frame["clean_text"].tolist()[:-1] == every_block[:-1]
     assert dask.__version__
+
+
+@pytest.mark.parametrize("options, run", [
+    ({"site_min_pages": 1}, {}), ({"site_share": 0.0}, {}), ({"site_share": 1.5}, {}),
+    ({}, {"jobs": 0}), ({}, {"jobs": -2}), ({}, {"batch_size": 0}), ({}, {"jobs": 1.5}),
+])
+def test_settings_that_would_empty_pages_or_stall_a_run_are_refused_before_any_file(tmp_path, options, run):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": raw_text(synthetic_lines(5))}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="must be"):
+        clean_corpus([src], tmp_path / "out", Options(**options), progress=False, **run)
+    assert not (tmp_path / "out").exists()

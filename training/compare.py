@@ -82,15 +82,30 @@ def read_source(path: str) -> str:
         return decode_bytes(handle.read())
 
 
+_MODULES = {"trafilatura": "trafilatura", "justext": "justext", "justext-lines": "justext",
+            "resiliparse": "resiliparse"}
+
+
+def check_names(names: list[str]) -> None:
+    """Raise ValueError for a name that is not in ``CHOICES`` or whose extractor is not installed,
+    so that a long evaluation does not fail at its end."""
+    from importlib.util import find_spec
+
+    unknown = [name for name in names if name not in CHOICES]
+    if unknown:
+        raise ValueError(f"unknown extractor(s) {', '.join(unknown)}; choose from {', '.join(CHOICES)}")
+    missing = sorted({_MODULES[name] for name in names if name in _MODULES and find_spec(_MODULES[name]) is None})
+    if missing:
+        raise ValueError(f"{', '.join(missing)} not installed: pip install -e '.[compare]'")
+
+
 def compare(pageset: PageSet, names: list[str], golds: list[str] | None = None) -> dict[str, dict]:
     """Score each named extractor on the pages it can read.
 
     Returns name -> {"scores": DataFrame(page_type, word_precision, word_recall, word_f1) indexed
     like ``pageset.pages``, "seconds": time spent, "pages": pages run}.
     """
-    unknown = set(names) - set(CHOICES)
-    if unknown:
-        raise ValueError(f"unknown extractor(s) {', '.join(sorted(unknown))}; choose from {', '.join(CHOICES)}")
+    check_names(names)
     golds = golds if golds is not None else pageset.gold_texts()
     results = {}
     texts_by_page = pageset.blocks.groupby("page", sort=True)["text"].agg(list)
