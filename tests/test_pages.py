@@ -113,6 +113,16 @@ def test_hand_labelled_text_markers_headers_and_breaks(tmp_path):
     assert blocks["indent"].tolist() == [0, 0, 0, 2]
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_hand_labelled_text_reads_windows_and_old_mac_line_ends_as_clean_does(tmp_path, newline):
+    lines = ["# page_type: article", "- Home | News", "", "+ The first paragraph.", "+ Its second line."]
+    (tmp_path / "lf.txt").write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
+    (tmp_path / "other.txt").write_text(newline.join(lines) + newline, encoding="utf-8", newline="")
+    expected, got = (load_pages([tmp_path / name]).blocks for name in ("lf.txt", "other.txt"))
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["line"].tolist() == [2, 4, 5]
+
+
 def test_harbour_sample_is_read_with_its_labels():
     pages = load_pages([SAMPLES / "harbour-festival.txt"])
     blocks = pages.blocks

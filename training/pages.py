@@ -302,7 +302,7 @@ def read_hand_text(path: Path) -> tuple[dict, pd.DataFrame]:
     meta = {"id": path.stem, "kind": "text"}
     lines, labels, numbers = [], [], []
     text = _read_page_file(path)
-    for lineno, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
+    for lineno, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         if not line.strip():
             lines.append("")
             continue
