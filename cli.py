@@ -39,14 +39,9 @@ def _read_page(page: str) -> bytes:
 
 
 def cmd_clean(args) -> int:
-    from features.decode import PageError
-
     page = _read_page(args.page)
     clf = _load_model(args)
-    try:
-        table = clf.classify(page, kind=args.format, threshold=args.threshold)
-    except PageError as exc:
-        raise CliError(f"{args.page}: {exc}") from None
+    table = clf.classify(page, kind=args.format, threshold=args.threshold)
     out = sys.stdout
     if args.output == "json":
         for row in table.itertuples(index=False):
@@ -494,16 +489,18 @@ def _check_output_files(args) -> None:
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from model import ModelError
+    from model import ModelError, PageError
     from training.pages import DataError
 
     try:
         _check_output_files(args)
         return args.func(args)
-    except (CliError, ModelError, DataError) as exc:
+    except (CliError, ModelError, DataError, PageError) as exc:
         if args.debug:
             raise
-        print(f"boilerplate {args.command}: error: {exc}", file=sys.stderr)
+        # A refused page (binary, over a limit) is named, as clean and explain read one page.
+        page = f"{args.page}: " if isinstance(exc, PageError) and getattr(args, "page", None) else ""
+        print(f"boilerplate {args.command}: error: {page}{exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"boilerplate {args.command}: interrupted", file=sys.stderr)

@@ -160,7 +160,7 @@ def read_metadata(path, trusted: bool = False) -> dict:
 def _read_payload(path, trusted: bool) -> dict:
     path = Path(path)
     if not path.is_file():
-        raise ModelError(f"no model file at {path}")
+        raise ModelError(f"{path} is a folder, not a model file" if path.is_dir() else f"no model file at {path}")
     if not trusted:
         check_trusted(path)
     try:
@@ -169,7 +169,9 @@ def _read_payload(path, trusted: bool) -> dict:
         raise ModelError(f"{path} is not a readable model file ({type(exc).__name__}: {exc}); "
                          "retrain it with 'boilerplate train'") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ModelError(f"{path} is not a boilerplate model file (it holds {type(payload).__name__})")
+        how = (": a BoilerplateClassifier saved with joblib.dump has no metadata; save it with "
+               "model.save_model(clf, path)" if type(payload).__name__ == "BoilerplateClassifier" else "")
+        raise ModelError(f"{path} is not a boilerplate model file (it holds {type(payload).__name__}){how}")
     if payload.get("format_version") != FORMAT_VERSION:
         raise ModelError(f"{path} is model format {payload.get('format_version')}, this code reads "
                          f"format {FORMAT_VERSION}; retrain it with 'boilerplate train'")

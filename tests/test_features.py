@@ -347,6 +347,15 @@ def test_pages_out_of_order_are_rejected():
         compute_features(stacked)
 
 
+def test_page_numbers_that_are_not_numbers_are_refused_and_numeric_strings_read():
+    stacked = page_frame(*_two_pages())
+    expected = compute_features(stacked)
+    with pytest.raises(ValueError, match="page numbers must be whole numbers .* such as 'a'"):
+        compute_features(stacked.assign(page=np.where(stacked["page"] == 0, "a", "b")))
+    as_text = compute_features(stacked.assign(page=stacked["page"].astype(str)))
+    np.testing.assert_array_equal(as_text.to_numpy(), expected.to_numpy())
+
+
 def test_a_page_gets_the_same_section_features_alone_and_in_a_batch():
     # The last line of the first page stands alone: a heading, whatever page follows it.
     first = "Story\n\nA sentence of the story, told in full.\n\nRelated posts"

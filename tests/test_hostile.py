@@ -166,6 +166,17 @@ def test_cli_in_a_subprocess_refuses_binary_and_cleans_utf16(model_file, tmp_pat
     assert cleaned.stdout.decode("utf-8") == RUSSIAN + "\n"
 
 
+@pytest.mark.parametrize("command", ["clean", "explain"])
+def test_cli_names_a_refused_page_in_one_line_with_exit_2(run_cli, model_file, tmp_path, command):
+    image = tmp_path / "photo.dat"
+    image.write_bytes(png_image())
+    extra = ["--out", tmp_path / "r.html"] if command == "explain" else []
+    code, out, err = run_cli([command, image, "--model", model_file, *extra])
+    assert (code, out) == (2, "")
+    assert err == f"boilerplate {command}: error: {image}: the page is a PNG image, not text or HTML\n"
+    assert not (tmp_path / "r.html").exists()
+
+
 # -- limits -----------------------------------------------------------------------------------
 
 def test_limits_are_keyword_arguments_of_parse_document():

@@ -183,3 +183,12 @@ def test_payload_without_metadata_raises_model_error(model_file, tmp_path, damag
 def test_missing_file_raises_model_error(tmp_path):  # even a trusted one
     with pytest.raises(ModelError, match="no model file"):
         load_model(tmp_path / "absent.joblib")
+    with pytest.raises(ModelError, match="is a folder, not a model file"):
+        load_model(tmp_path)
+
+
+def test_an_estimator_dumped_without_save_model_is_told_how_to_save_it(trained_model, tmp_path):
+    path = tmp_path / "dumped.joblib"
+    joblib.dump(trained_model, path)
+    with pytest.raises(ModelError, match=r"has no metadata; save it with model.save_model\(clf, path\)"):
+        load_model(path, trusted=True)
