@@ -22,11 +22,9 @@ class CliError(Exception):
 
 # -- clean ------------------------------------------------------------------------------------
 
-def _read_page(page: str) -> bytes:
+def _read_page(page: str, limits) -> bytes:
     """The page's bytes, at most one byte past the size limit (which then refuses the page)."""
-    from features.decode import DEFAULT_LIMITS
-
-    size = DEFAULT_LIMITS.max_bytes + 1
+    size = limits.max_bytes + 1
     if page == "-":
         return sys.stdin.buffer.read(size)
     path = Path(page)
@@ -39,9 +37,10 @@ def _read_page(page: str) -> bytes:
 
 
 def cmd_clean(args) -> int:
-    page = _read_page(args.page)
+    limits = _limits(args)
+    page = _read_page(args.page, limits)
     clf = _load_model(args)
-    table = clf.classify(page, kind=args.format, threshold=args.threshold)
+    table = clf.classify(page, kind=args.format, threshold=args.threshold, limits=limits)
     out = sys.stdout
     if args.output == "json":
         for row in table.itertuples(index=False):
@@ -136,6 +135,21 @@ def _add_page_cut(parser) -> None:
     parser.add_argument("--no-page-cut", action="store_true",
                         help="keep every block at or above the threshold, without each page's own cut "
                              "(half its best expected word F1; see model/decision.py)")
+
+
+def _add_limits(parser) -> None:
+    from features.decode import DEFAULT_LIMITS
+
+    parser.add_argument("--max-bytes", type=_at_least(1), default=DEFAULT_LIMITS.max_bytes, metavar="N",
+                        help=f"refuse a page of more bytes (default {DEFAULT_LIMITS.max_bytes:,})")
+    parser.add_argument("--max-blocks", type=_at_least(1), default=DEFAULT_LIMITS.max_blocks, metavar="N",
+                        help=f"refuse a page of more blocks (default {DEFAULT_LIMITS.max_blocks:,})")
+
+
+def _limits(args):
+    from features.decode import Limits
+
+    return Limits(max_bytes=args.max_bytes, max_blocks=args.max_blocks)
 
 
 def _add_trust_model(parser) -> None:
@@ -247,9 +261,10 @@ def cmd_evaluate(args) -> int:
 def cmd_explain(args) -> int:
     from model.explain import explain, report_html
 
-    page = _read_page(args.page)
+    limits = _limits(args)
+    page = _read_page(args.page, limits)
     clf = _load_model(args)
-    table, reasons = explain(clf, page, kind=args.format, threshold=args.threshold)
+    table, reasons = explain(clf, page, kind=args.format, threshold=args.threshold, limits=limits)
     threshold = clf.decision_threshold(args.threshold)
     Path(args.out).write_text(report_html(table, reasons, f"boilerplate explain: {args.page}", threshold),
                               encoding="utf-8")
@@ -284,7 +299,8 @@ def cmd_clean_corpus(args) -> int:
     options = Options(field=args.field, kind=args.format, out_field=args.out_field, with_labels=args.with_labels,
                       drop_empty=args.drop_empty, threshold=args.threshold, model_path=args.model,
                       page_cut=False if args.no_page_cut else None, url_field=args.url_field,
-                      site_share=args.site_share, site_min_pages=args.site_min_pages, trust_model=args.trust_model)
+                      site_share=args.site_share, site_min_pages=args.site_min_pages, trust_model=args.trust_model,
+                      limits=_limits(args))
     try:
         summary = clean_corpus(args.inputs, args.out, options, jobs=args.jobs, batch_size=args.batch_size,
                                site_mode=args.site_lines, progress=not args.quiet, force=args.force)
@@ -366,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_threshold(p)
     p.add_argument("--model", help="model file (default: the bundled model)")
     _add_trust_model(p)
+    _add_limits(p)
     p.set_defaults(func=cmd_clean)
 
     def data_args(p, kind_default="html"):
@@ -424,6 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_threshold(p)
     p.add_argument("--model", help="model file (default: the bundled model)")
     _add_trust_model(p)
+    _add_limits(p)
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("label", help="label pages that have a gold main text, write labelled JSONL")
@@ -455,6 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="clean again the files already cleaned in --out (default: skip them, as a restart does)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_limits(p)
     p.set_defaults(func=cmd_clean_corpus)
 
     p = sub.add_parser("features", help="list the features the model uses")

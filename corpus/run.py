@@ -22,9 +22,13 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .formats import BadRecord, CorpusError, RecordWriter, detect_format, output_name, read_records
 from .sitelines import SiteLineCounter, line_keys
+
+if TYPE_CHECKING:  # annotations only
+    from features.decode import Limits
 
 WARC_FIELD = "html"
 PARTIAL = ".partial-"
@@ -47,6 +51,7 @@ class Options:
     site_counts: str | None = None  # path of a saved SiteLineCounter: drop site template lines
     site_share: float = 0.5
     site_min_pages: int = 3
+    limits: Limits | None = None  # what one page may cost (features.decode.Limits; None: the defaults)
 
     def __post_init__(self):
         # A share of 0, or lines on a single page, would take every line of a site for template.
@@ -113,7 +118,8 @@ def clean_batch(documents: list, sites: list[str]) -> list:
     from model import CONTENT, join_blocks
 
     results = []
-    for table, site in zip(clf.classify_each(documents, kind=options.kind, threshold=options.threshold), sites):
+    tables = clf.classify_each(documents, kind=options.kind, threshold=options.threshold, limits=options.limits)
+    for table, site in zip(tables, sites):
         if isinstance(table, Exception):
             results.append(f"{type(table).__name__}: {table}")
             continue
@@ -131,14 +137,14 @@ def clean_batch(documents: list, sites: list[str]) -> list:
     return results
 
 
-def count_batch(documents: list, sites: list[str], kind: str) -> list:
+def count_batch(documents: list, sites: list[str], kind: str, limits: Limits | None = None) -> list:
     """Pass one of site mode: the line keys of each page (blocks as the model would see them)."""
     from features import parse_document
 
     out = []
     for document, site in zip(documents, sites):
         try:
-            blocks, _ = parse_document(document, kind)
+            blocks, _ = parse_document(document, kind, limits=limits)
         except Exception:
             out.append(None)
             continue
@@ -243,7 +249,7 @@ def count_site_lines(inputs: list[Path], options: Options, jobs: int, batch_size
             fmt = detect_format(path)
             batches = _batches(path, fmt, options, batch_size, summary, lambda message: None)
             for (_, _, sites, megabytes), keys in _run_batches(
-                    batches, lambda b: pool.submit(count_batch, b[1], b[2], options.kind), jobs):
+                    batches, lambda b: pool.submit(count_batch, b[1], b[2], options.kind, options.limits), jobs):
                 for site, page_keys in zip(sites, keys):
                     if page_keys is not None:
                         counter.add_page(site, page_keys)

@@ -202,7 +202,8 @@ def check_page(document: str | bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     if len(document) > limits.max_bytes:
         unit = "characters" if isinstance(document, str) else "bytes"
         raise PageError(f"the page has more than {limits.max_bytes:,} {unit} (the max_bytes limit); "
-                        "raise the limit to read it")
+                        "raise the limit to read it (Limits(max_bytes=...) in Python, --max-bytes on the "
+                        "command line)")
     what = binary_reason(document)
     if what:
         hint = "; decompress it first" if any(word in what for word in _DECOMPRESS) else ""

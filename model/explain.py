@@ -16,7 +16,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from features import parse_document
+from features import Limits, parse_document
 
 from .decision import keep_blocks
 from .estimator import block_table, prepare_blocks
@@ -25,12 +25,13 @@ TOP = 6
 CHUNK_CELLS = 2_000_000  # matrix cells per model call (16 MB, and its column-major copy), whatever the page's size
 
 
-def explain(clf, document, kind: str = "auto", threshold: float | None = None) -> tuple[pd.DataFrame, list]:
+def explain(clf, document, kind: str = "auto", threshold: float | None = None,
+            limits: Limits | None = None) -> tuple[pd.DataFrame, list]:
     """The page's ``classify`` table and, per block, its strongest features as
     ``[(name, value, change in probability), ...]``.  ``table.attrs["page_cut"]`` holds the
-    page's cut (``model.decision``; None when the model has none)."""
+    page's cut (``model.decision``; None when the model has none).  ``limits`` as in ``classify``."""
     threshold = clf.decision_threshold(threshold)
-    blocks, kind = parse_document(document, kind)
+    blocks, kind = parse_document(document, kind, limits=limits)
     if not len(blocks):
         return block_table(blocks, np.zeros(0), np.zeros(0, bool), kind), []
     prepared = prepare_blocks(blocks)  # the features, computed once for the matrix and the page cut

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import copy
 import gzip
+import json
 import os
 import struct
 import subprocess
@@ -21,6 +22,7 @@ import zlib
 import numpy as np
 import pytest
 
+from conftest import raw_text, synthetic_lines
 from features import compute_features, parse_document
 from features.decode import DEFAULT_LIMITS, Limits, PageError, binary_reason, check_page
 from features.html_blocks import flatten
@@ -198,6 +200,33 @@ def test_a_raised_limit_reads_what_the_default_refuses():
     with pytest.raises(PageError):
         parse_document(page)
     assert len(parse_document(page, limits=Limits(max_blocks=DEFAULT_LIMITS.max_blocks + 1))[0]) == 100_001
+
+
+@pytest.mark.parametrize("command", ["clean", "explain"])
+def test_the_command_line_sets_the_limits_its_refusal_names(run_cli, model_file, tmp_path, command):
+    page = tmp_path / "page.txt"
+    page.write_text(raw_text(synthetic_lines(7)), encoding="utf-8")
+    blocks = len(parse_document(page.read_text(encoding="utf-8"))[0])
+    extra = ["--out", tmp_path / "r.html"] if command == "explain" else []
+    code, out, err = run_cli([command, page, "--model", model_file, "--max-blocks", blocks - 1, *extra])
+    assert (code, out) == (2, "") and f"more than {blocks - 1:,} blocks" in err and "--max-blocks" in err
+    code, _, err = run_cli([command, page, "--model", model_file, "--max-bytes", 100, *extra])
+    assert code == 2 and "more than 100 bytes" in err and "--max-bytes" in err
+    code, _, err = run_cli([command, page, "--model", model_file, "--max-blocks", blocks, *extra])
+    assert code == 0, err
+
+
+def test_clean_corpus_reports_a_page_past_its_limits_and_cleans_the_others(run_cli, model_file, tmp_path):
+    small, large = raw_text(synthetic_lines(8))[:200], raw_text(synthetic_lines(9))
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in (small, large)), encoding="utf-8")
+    code, _, err = run_cli(["clean-corpus", src, "--out", tmp_path / "o", "--model", model_file, "--jobs", 1,
+                            "--quiet", "--max-bytes", len(small.encode()) + 1])
+    assert code == 0, err
+    records = [json.loads(line) for line in (tmp_path / "o" / "in.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["text"] for r in records] == [small, large]  # nothing lost
+    assert records[0]["clean_text"] and records[1]["clean_text"] is None
+    assert "record 2: PageError: the page has more than" in err and "--max-bytes" in err
 
 
 @pytest.mark.parametrize("field, value", [("max_bytes", 0), ("max_blocks", -1), ("max_depth", 2.5),
