@@ -23,17 +23,28 @@ class CliError(Exception):
 # -- clean ------------------------------------------------------------------------------------
 
 def _read_page(page: str, limits) -> bytes:
-    """The page's bytes, at most one byte past the size limit (which then refuses the page)."""
-    size = limits.max_bytes + 1
+    """The page's bytes, at most one byte past the size limit (which then refuses the page).
+    Read in chunks: a high limit must not reserve its size for a small page."""
     if page == "-":
-        return sys.stdin.buffer.read(size)
+        return _read_at_most(sys.stdin.buffer, limits.max_bytes + 1)
     path = Path(page)
     if path.is_dir():
         raise CliError(f"{page}: is a folder, not a page")
     if not path.is_file():
         raise CliError(f"{page}: no such file")
     with open(path, "rb") as handle:
-        return handle.read(size)
+        return _read_at_most(handle, limits.max_bytes + 1)
+
+
+def _read_at_most(handle, size: int) -> bytes:
+    chunks, left = [], size
+    while left > 0:
+        chunk = handle.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def cmd_clean(args) -> int:
@@ -103,7 +114,8 @@ def cmd_train(args) -> int:
     how = f"{args.cv}-fold cross-validation by domain" if args.cv else "validation on domains not seen in training"
     for kind, rep in (validation.get("by_kind") or {}).items():
         print(format_report(rep, f"{how}, {kind} input"))
-    unvalidated = "" if validation else "; not validated, so not chosen: use --cv K or --holdout to choose it"
+    unvalidated = ("" if validation else "; not chosen: --holdout 0 validates nothing, use --cv K or --holdout"
+                   if args.holdout == 0 else "; not chosen: the data has too few domains to hold any out")
     print(f"model written to {args.out} (threshold {clf.threshold:.3f}{unvalidated})")
     return 0
 
@@ -141,7 +153,8 @@ def _add_limits(parser) -> None:
     from features.decode import DEFAULT_LIMITS
 
     parser.add_argument("--max-bytes", type=_at_least(1), default=DEFAULT_LIMITS.max_bytes, metavar="N",
-                        help=f"refuse a page of more bytes (default {DEFAULT_LIMITS.max_bytes:,})")
+                        help=f"refuse a page of more bytes, or characters for a text field of clean-corpus "
+                             f"(default {DEFAULT_LIMITS.max_bytes:,})")
     parser.add_argument("--max-blocks", type=_at_least(1), default=DEFAULT_LIMITS.max_blocks, metavar="N",
                         help=f"refuse a page of more blocks (default {DEFAULT_LIMITS.max_blocks:,})")
 
@@ -465,7 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site-lines", action="store_true",
                    help="two passes: drop lines that occur on many pages of the same site (template lines)")
     p.add_argument("--url-field", default="url", help="field with the page URL, for --site-lines (default: url)")
-    p.add_argument("--site-share", type=_number(float, lambda v: 0.0 < v <= 1.0, "a number above 0 and at most 1"),
+    p.add_argument("--site-share", type=_probability,
                    default=0.5,
                    help="--site-lines: drop a line found on this share of its site's pages (default 0.5)")
     p.add_argument("--site-min-pages", type=_at_least(2), default=3,
@@ -517,9 +530,12 @@ def main(argv=None) -> int:
     except (CliError, ModelError, DataError, PageError) as exc:
         if args.debug:
             raise
-        # A refused page (binary, over a limit) is named, as clean and explain read one page.
+        # A page refused by clean or explain (binary, over a limit) is named, with the option that
+        # raises its limit.
         page = f"{args.page}: " if isinstance(exc, PageError) and getattr(args, "page", None) else ""
-        print(f"boilerplate {args.command}: error: {page}{exc}", file=sys.stderr)
+        limit = getattr(exc, "limit", None)
+        option = f" with --{limit.replace('_', '-')}" if limit and hasattr(args, limit) else ""
+        print(f"boilerplate {args.command}: error: {page}{exc}{option}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"boilerplate {args.command}: interrupted", file=sys.stderr)

@@ -15,6 +15,7 @@ JSON object is reported and skipped.  The run goes on and the summary counts bot
 from __future__ import annotations
 
 import copy
+import numbers
 import os
 import sys
 import time
@@ -54,9 +55,9 @@ class Options:
     limits: Limits | None = None  # what one page may cost (features.decode.Limits; None: the defaults)
 
     def __post_init__(self):
-        # A share of 0, or lines on a single page, would take every line of a site for template.
-        if not 0.0 < self.site_share <= 1.0 or self.site_min_pages < 2:
-            raise ValueError(f"site_share must be above 0 and at most 1 and site_min_pages at least 2, "
+        # A line "on" a single page of its site would be taken for template: every line is.
+        if not 0.0 <= self.site_share <= 1.0 or self.site_min_pages < 2:
+            raise ValueError(f"site_share must be between 0 and 1 and site_min_pages at least 2, "
                              f"not {self.site_share!r} and {self.site_min_pages!r}")
 
 
@@ -271,7 +272,7 @@ def clean_corpus(inputs, out_dir, options: Options | None = None, jobs: int | No
     options = options or Options()
     log = log or (lambda message: print(message, file=sys.stderr))
     for name, value in (("jobs", 1 if jobs is None else jobs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
             raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
     jobs = jobs or os.cpu_count() or 1
     inputs = list(dict.fromkeys(Path(p) for p in inputs))

@@ -84,8 +84,7 @@ def blocks_frame(columns) -> pd.DataFrame:
 
 def too_many_blocks(limits: Limits) -> PageError:
     return PageError(f"the page has more than {limits.max_blocks:,} blocks (the max_blocks limit); "
-                     "raise the limit to read it (Limits(max_blocks=...) in Python, --max-blocks on the "
-                     "command line)")
+                     "raise the limit to read it", limit="max_blocks")
 
 
 def blocks_from_text(text: str, limits: Limits | None = DEFAULT_LIMITS) -> pd.DataFrame:

@@ -31,9 +31,10 @@ _HTML_START = re.compile(r"\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s
 _LINE_STARTS_DOCUMENT = re.compile(r"^[ \t]*(?:<!doctype\s+html|<html)\b", re.I | re.M)
 _HTML_END = re.compile(r"</html\s*>", re.I)
 _PREAMBLE_CHARS = 2000
-# The text opens with a tag of any name or a comment ("<article>", "<!-- -->"), not just with
-# "<" as a line of text may ("<< Back", "<3").
-_TAG_FIRST = re.compile(r"\s*(<!--|</?[a-z][\w:-]*(\s[^<>]*)?/?>)", re.I)
+# The text opens with a tag of any name (quoted attribute values may hold "<" and ">"), a
+# comment, CDATA or a processing or server instruction ("<?php", "<%@"), not just with "<" as a
+# line of text may ("<< Back", "<3").
+_TAG_FIRST = re.compile(r"""\s*(<!--|<!\[|<\?[a-z]|<%|</?[a-z][\w:-]*(\s(?:[^<>"']|"[^"]*"|'[^']*')*)?/?>)""", re.I)
 _HTML_TAG = re.compile(
     r"</?(html|head|body|div|p|span|a|br|li|ul|ol|table|tr|td|h[1-6]|meta|script|style|img|section|nav)\b[^<>]{0,500}>",
     re.I,
@@ -41,7 +42,12 @@ _HTML_TAG = re.compile(
 
 
 class PageError(ValueError):
-    """A page that is refused: binary data, or over one of the ``Limits``; the message says why."""
+    """A page that is refused: binary data, or over one of the ``Limits``; the message says why,
+    and ``limit`` names the limit it is over (None for binary data)."""
+
+    def __init__(self, message: str, limit: str | None = None):
+        super().__init__(message)
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -202,8 +208,7 @@ def check_page(document: str | bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     if len(document) > limits.max_bytes:
         unit = "characters" if isinstance(document, str) else "bytes"
         raise PageError(f"the page has more than {limits.max_bytes:,} {unit} (the max_bytes limit); "
-                        "raise the limit to read it (Limits(max_bytes=...) in Python, --max-bytes on the "
-                        "command line)")
+                        "raise the limit to read it", limit="max_bytes")
     what = binary_reason(document)
     if what:
         hint = "; decompress it first" if any(word in what for word in _DECOMPRESS) else ""

@@ -18,8 +18,8 @@ class PageIndex:
             try:
                 page = page.astype(np.int64)
             except (TypeError, ValueError):
-                raise ValueError(f"page numbers must be whole numbers (0, 1, ...), not {page.dtype} values "
-                                 f"such as {page[0]!r}") from None
+                raise ValueError(f"page numbers must be whole numbers (0, 1, ...), not values such as "
+                                 f"{page[0]!r}") from None
         n = len(page)
         if n and np.any(page[1:] < page[:-1]):
             raise ValueError("blocks of a page must be contiguous and pages in increasing order")

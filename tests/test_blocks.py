@@ -269,6 +269,9 @@ def test_empty_html_table_has_label_column_when_asked():
     ("<3 this recipe\nUse a <div> for the card.", "text"),
     ("<article><h2>Fragment</h2><p>with a tag of any name first</p></article>", "html"),
     ("<!-- saved page -->\n<div>one</div>", "html"),
+    ('<button onclick="if (a<b) go()">Go</button>\n<p>Text</p>', "html"),  # "<" in a quoted value
+    ("<?php echo $title; ?>\n<div>a</div>\n<p>b</p>", "html"),
+    ("<%@ page language='java' %>\n<div class='x'>Hello</div>", "html"),
     ("A tutorial line: use <p> to start a paragraph.", "text"),
     ("How to start a page\n\nEvery page begins like this:\n<!DOCTYPE html><html><head></head><body><p>hi</p>"
      "</body></html>\n\nThe browser then builds the DOM tree.\nHome | About", "text"),

@@ -145,7 +145,7 @@ def test_clean_rejects_threshold_out_of_range(run_cli, model_file, text_page, va
     ("train", "--learning-rate", "-1"), ("train", "--learning-rate", "nan"), ("train", "--max-leaf-nodes", "1"),
     ("train", "--limit", "0"), ("evaluate", "--cv", "0"), ("evaluate", "--importance", "-3"),
     ("evaluate", "--threshold", "abc"), ("clean-corpus", "--jobs", "0"), ("clean-corpus", "--batch-size", "-1"),
-    ("clean-corpus", "--site-min-pages", "1"), ("clean-corpus", "--site-share", "0"), ("train", "--max-iter", "2.5"),
+    ("clean-corpus", "--site-min-pages", "1"), ("clean-corpus", "--site-share", "1.5"), ("train", "--max-iter", "2.5"),
 ])
 def test_numeric_options_out_of_range_are_refused_before_any_work(run_cli, tmp_path, capsys, command, option, value):
     # A missing --data folder would be the next error: a bad option must stop the command first.
@@ -208,7 +208,7 @@ def test_train_then_evaluate_writes_figures(run_cli, tmp_path):
                               "--max-iter", "20"])
     assert code == 0, err
     assert model_path.is_file()
-    assert f"model written to {model_path} (threshold 0.500; not validated, so not chosen" in out
+    assert f"model written to {model_path} (threshold 0.500; not chosen: --holdout 0 validates nothing" in out
     meta = load_model(model_path).metadata_
     assert meta["training"]["pages"] == 12
     assert meta["training"]["data"] == [str(data)]

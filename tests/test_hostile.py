@@ -214,6 +214,9 @@ def test_the_command_line_sets_the_limits_its_refusal_names(run_cli, model_file,
     assert code == 2 and "more than 100 bytes" in err and "--max-bytes" in err
     code, _, err = run_cli([command, page, "--model", model_file, "--max-blocks", blocks, *extra])
     assert code == 0, err
+    # a high limit reads the page as it is, without reserving the limit's size
+    code, _, err = run_cli([command, page, "--model", model_file, "--max-bytes", 10 ** 15, *extra])
+    assert code == 0, err
 
 
 def test_clean_corpus_reports_a_page_past_its_limits_and_cleans_the_others(run_cli, model_file, tmp_path):
@@ -226,7 +229,7 @@ def test_clean_corpus_reports_a_page_past_its_limits_and_cleans_the_others(run_c
     records = [json.loads(line) for line in (tmp_path / "o" / "in.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["text"] for r in records] == [small, large]  # nothing lost
     assert records[0]["clean_text"] and records[1]["clean_text"] is None
-    assert "record 2: PageError: the page has more than" in err and "--max-bytes" in err
+    assert "record 2: PageError: the page has more than" in err and "(the max_bytes limit)" in err
 
 
 @pytest.mark.parametrize("field, value", [("max_bytes", 0), ("max_blocks", -1), ("max_depth", 2.5),

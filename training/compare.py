@@ -95,7 +95,7 @@ def check_names(names: list[str]) -> None:
     if unknown:
         raise ValueError(f"unknown extractor(s) {', '.join(unknown)}; choose from {', '.join(CHOICES)}")
     missing = sorted({_MODULES[name] for name in names if name in _MODULES and find_spec(_MODULES[name]) is None})
-    if missing:
+    if missing:  # the compare extra installs the package's own dependencies (resiliparse) too
         raise ValueError(f"{', '.join(missing)} not installed: pip install -e '.[compare]'")
 
 
