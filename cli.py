@@ -114,9 +114,11 @@ def cmd_train(args) -> int:
     how = f"{args.cv}-fold cross-validation by domain" if args.cv else "validation on domains not seen in training"
     for kind, rep in (validation.get("by_kind") or {}).items():
         print(format_report(rep, f"{how}, {kind} input"))
-    unvalidated = ("" if validation else "; not chosen: --holdout 0 validates nothing, use --cv K or --holdout"
-                   if args.holdout == 0 else "; not chosen: the data has too few domains to hold any out")
-    print(f"model written to {args.out} (threshold {clf.threshold:.3f}{unvalidated})")
+    why = ""  # why the threshold was not chosen on validation pages
+    if not validation:
+        why = ("; not chosen: --holdout 0 validates nothing, use --cv K or --holdout" if args.holdout == 0
+               else "; not chosen: the data has too few domains to hold any out")
+    print(f"model written to {args.out} (threshold {clf.threshold:.3f}{why})")
     return 0
 
 

@@ -61,9 +61,11 @@ def compute_features(blocks: pd.DataFrame, page: np.ndarray | None = None) -> pd
         # Taken as one page, stacked pages would silently mix their features (neighbours, page
         # statistics).  pd.concat of block tables repeats their row numbers; with
         # ignore_index=True, the line numbers still start again where a page does.
-        stacked = ("repeats row numbers" if not blocks.index.is_unique
-                   else "has line numbers that start again" if "line" in blocks and _lines_restart(blocks["line"])
-                   else None)
+        stacked = None
+        if not blocks.index.is_unique:
+            stacked = "repeats row numbers"
+        elif "line" in blocks and _lines_restart(blocks["line"]):
+            stacked = "has line numbers that start again"
         if stacked:
             raise ValueError(f"the block table {stacked}, as stacked pages do, but has no page column: "
                              "stack pages with pd.concat([t.assign(page=i) for i, t in enumerate(tables)], "
