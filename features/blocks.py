@@ -7,7 +7,8 @@ column         meaning
 =============  =======================================================================
 line           line of the source where the block starts (1-based)
 text           the block's text (plain text: the line exactly as given; HTML: the
-               element's text with whitespace collapsed)
+               element's text with whitespace collapsed, but a ``pre`` block keeps its
+               line breaks, one between each of its non-blank lines)
 gap_before     a paragraph break (blank line, or a new HTML block outside a list)
                separates it from the previous block
 indent         leading spaces of the line (plain text); 0 for HTML

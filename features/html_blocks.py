@@ -172,7 +172,13 @@ class _Segmenter:
     def flush(self):
         frame = self.frame
         if frame is not None:
-            text = " ".join("".join(self.parts).split())
+            raw = "".join(self.parts)
+            if frame[TAG] == "pre":
+                # Code and verse keep their lines, as a browser shows them; not their indentation,
+                # so that the text has the characters it would have on one line.
+                text = "\n".join(" ".join(line.split()) for line in raw.splitlines() if line.strip())
+            else:
+                text = " ".join(raw.split())
             if text:
                 rows = self.rows
                 if len(rows) == self.limits.max_blocks:

@@ -90,7 +90,7 @@ def markup_features(blocks: pd.DataFrame, pages: PageIndex, n_words: np.ndarray,
 
     n = len(texts)
     depth = blocks["depth"].to_numpy(np.float64)
-    non_space = np.fromiter((len(t) - t.count(" ") for t in texts), np.float64, n)
+    non_space = np.fromiter((len(t) - t.count(" ") - t.count("\n") for t in texts), np.float64, n)  # \n: <pre> lines
     n_links = blocks["n_links"].to_numpy(np.float64)
     landmarks = np.nan_to_num(blocks["landmarks"].to_numpy(np.float64)).astype(np.int64)
     concealed = np.nan_to_num(blocks["concealed"].to_numpy(np.float64)).astype(np.int64)

@@ -70,7 +70,7 @@ CHAR_CLASS, SCRIPT, FUNCTION_CHAR = _build_tables()
 
 _WORD = re.compile(r"\w+")
 _TERMINAL = frozenset(".!?…。！？;")
-_CLOSERS = "\"'”’»)]›\u00a0 "
+_CLOSERS = "\"'”’»)]›\u00a0 \n"
 # Symbols that open a list item; "-" last, so that it cannot form a range in a character class.
 _BULLET_SYMBOLS = "•·▪◦‣●○■□◆◇►▶➤→*+–—-"
 _BULLET = r"^\s*(?:[✓✔" + _BULLET_SYMBOLS + r"]|\d{1,3}[.)]|[a-z][.)])\s"

@@ -227,6 +227,13 @@ def run_cli(capsys, monkeypatch):
     return run
 
 
+# A page with a <pre> block of code (a link in it, a blank line), and line breaks in the source
+# of a paragraph and of code outside <pre>.
+PRE_PAGE = ("<p>Call it <code>twice</code>\n like\n this:</p>"
+            "<pre><code>def twice(f, x):\n    return f(f(x))\n\n<a href='/p'>print</a>(twice(abs, -2))\n</code></pre>"
+            "<div><code>x = 1\ny = 2</code></div>")
+
+
 def nonspace_len(text: str) -> int:
     return sum(not ch.isspace() for ch in text)
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import PRE_PAGE
 from features import BLOCK_COLUMNS, blocks_from_html, blocks_from_text, looks_like_html, parse_document
 from features.blocks import LANDMARKS, blocks_frame, parse_columns
 
@@ -174,6 +175,13 @@ def test_html_heading_level_and_list_table_pre_flags():
     assert table["in_list"].tolist() == [0, 0, 0, 0, 1, 0, 0]
     assert table["in_table"].tolist() == [0, 0, 0, 0, 0, 1, 0]
     assert table["in_pre"].tolist() == [0, 0, 0, 0, 0, 0, 1]
+
+
+def test_a_pre_block_keeps_its_lines_and_other_blocks_do_not():
+    # Code and verse come out line by line, as a browser shows them; source line breaks of a
+    # paragraph (and of code outside <pre>) are only spaces.
+    assert texts(blocks_from_html(PRE_PAGE)) == [
+        "Call it twice like this:", "def twice(f, x):\nreturn f(f(x))\nprint(twice(abs, -2))", "x = 1 y = 2"]
 
 
 def test_html_list_items_of_one_list_have_no_gap_between_them():

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import nonspace_len, page_frame, raw_text, synthetic_html, synthetic_lines
+from conftest import PRE_PAGE, nonspace_len, page_frame, raw_text, synthetic_html, synthetic_lines
 from features import FEATURE_NAMES, compute_features, describe_features, parse_document
 from features import context, groups, markup, structure, text_shape
 
@@ -337,6 +337,15 @@ def test_page_argument_matches_page_column_and_any_increasing_ids():
     ids = stacked.pop("page").to_numpy() * 7 + 3
     pd.testing.assert_frame_equal(compute_features(stacked, page=ids).reset_index(drop=True),
                                   with_column.reset_index(drop=True))
+
+
+def test_the_lines_of_a_pre_block_change_no_feature():
+    # The bundled model was trained when <pre> blocks were one line: the same characters but
+    # spaces for line breaks.  Its features must not see the difference.
+    blocks, _ = parse_document(PRE_PAGE, "html")
+    assert blocks["text"].str.contains("\n").any()
+    flat = blocks.assign(text=blocks["text"].str.replace("\n", " "))
+    pd.testing.assert_frame_equal(compute_features(blocks), compute_features(flat))
 
 
 def test_pages_out_of_order_are_rejected():
