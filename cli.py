@@ -47,9 +47,20 @@ def _read_at_most(handle, size: int) -> bytes:
     return b"".join(chunks)
 
 
+def _warn_if_not_html(args, page: bytes) -> None:
+    """--format html on a page without a single "<": one block of text, which users who forced
+    the kind by mistake would take for a page with no content."""
+    from features.decode import to_text
+
+    if args.format == "html" and page.strip() and "<" not in to_text(page):
+        print(f"boilerplate {args.command}: warning: {args.page} has no markup; as HTML (--format html) "
+              "it is one block of text; --format text or auto reads it line by line", file=sys.stderr)
+
+
 def cmd_clean(args) -> int:
     limits = _limits(args)
     page = _read_page(args.page, limits)
+    _warn_if_not_html(args, page)
     clf = _load_model(args)
     table = clf.classify(page, kind=args.format, threshold=args.threshold, limits=limits)
     out = sys.stdout
@@ -278,6 +289,7 @@ def cmd_explain(args) -> int:
 
     limits = _limits(args)
     page = _read_page(args.page, limits)
+    _warn_if_not_html(args, page)
     clf = _load_model(args)
     table, reasons = explain(clf, page, kind=args.format, threshold=args.threshold, limits=limits)
     threshold = clf.decision_threshold(args.threshold)

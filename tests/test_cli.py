@@ -164,6 +164,16 @@ def test_evaluate_refuses_an_unknown_extractor_before_reading_pages(run_cli, mod
     assert code == 2 and out == "" and "--compare: unknown extractor(s) bogus" in err
 
 
+@pytest.mark.parametrize("command", ["clean", "explain"])
+def test_html_forced_on_a_page_without_markup_is_read_as_asked_with_a_warning(run_cli, model_file, text_page,
+                                                                              tmp_path, command):
+    extra = ["--out", tmp_path / "r.html"] if command == "explain" else []
+    code, _, err = run_cli([command, text_page[0], "--model", model_file, "--format", "html", *extra])
+    assert code == 0 and f"warning: {text_page[0]} has no markup" in err and "--format text" in err
+    code, _, err = run_cli([command, text_page[0], "--model", model_file, *extra])
+    assert code == 0 and "warning" not in err
+
+
 def test_clean_missing_file_is_one_line_and_exit_2(run_cli, model_file, tmp_path):
     missing = tmp_path / "nope.html"
     code, out, err = run_cli(["clean", missing, "--model", model_file])
