@@ -95,9 +95,14 @@ def blocks_from_text(text: str, limits: Limits | None = DEFAULT_LIMITS) -> pd.Da
     return blocks_frame(text_columns(text, check_limits(limits)))
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of plain text, ended by LF, CRLF or a lone CR (numbered from 1 as they come)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def text_columns(text: str, limits: Limits = DEFAULT_LIMITS) -> dict:
     """``blocks_from_text`` as a dict of column lists (``blocks_frame`` builds the table)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = split_lines(text)
     kept, numbers, gaps, indents = [], [], [], []
     gap = False
     for number, line in enumerate(lines, 1):

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from features.blocks import COLUMNS, MARKUP_COLUMNS, blocks_frame, blocks_from_text
+from features.blocks import COLUMNS, MARKUP_COLUMNS, blocks_frame, blocks_from_text, split_lines
 from features.decode import PageError, check_page, to_text
 from features.html_blocks import blocks_from_html
 from model.estimator import BOILERPLATE, CONTENT
@@ -302,7 +302,7 @@ def read_hand_text(path: Path) -> tuple[dict, pd.DataFrame]:
     meta = {"id": path.stem, "kind": "text"}
     lines, labels, numbers = [], [], []
     text = _read_page_file(path)
-    for lineno, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+    for lineno, line in enumerate(split_lines(text), 1):
         if not line.strip():
             lines.append("")
             continue
