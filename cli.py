@@ -492,8 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site-lines", action="store_true",
                    help="two passes: drop lines that occur on many pages of the same site (template lines)")
     p.add_argument("--url-field", default="url", help="field with the page URL, for --site-lines (default: url)")
-    p.add_argument("--site-share", type=_probability,
-                   default=0.5,
+    p.add_argument("--site-share", type=_probability, default=0.5,
                    help="--site-lines: drop a line found on this share of its site's pages (default 0.5)")
     p.add_argument("--site-min-pages", type=_at_least(2), default=3,
                    help="--site-lines: only for sites with this many pages, lines on this many pages (default 3)")

@@ -335,8 +335,7 @@ def test_dask_bag_and_dataframe_on_a_local_cluster(model_file, trained_model):
     ({}, {"jobs": 0}), ({}, {"jobs": -2}), ({}, {"batch_size": 0}), ({}, {"jobs": 1.5}),
 ])
 def test_settings_that_would_empty_pages_or_stall_a_run_are_refused_before_any_file(tmp_path, options, run):
-    src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"text": raw_text(synthetic_lines(5))}) + "\n", encoding="utf-8")
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": raw_text(synthetic_lines(5))}])
     with pytest.raises(ValueError, match="must be"):
         clean_corpus([src], tmp_path / "out", Options(**options), progress=False, **run)
     assert not (tmp_path / "out").exists()
@@ -345,7 +344,6 @@ def test_settings_that_would_empty_pages_or_stall_a_run_are_refused_before_any_f
 def test_a_site_share_of_0_and_a_numpy_job_count_are_accepted(tmp_path, model_file):
     # share 0: a line on site_min_pages pages of its site is template, whatever the site's size
     options = Options(model_path=str(model_file), site_share=0.0)
-    src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"text": raw_text(synthetic_lines(5))}) + "\n", encoding="utf-8")
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": raw_text(synthetic_lines(5))}])
     summary = clean_corpus([src], tmp_path / "out", options, jobs=np.int64(1), batch_size=np.int64(8), progress=False)
     assert summary.pages == 1
