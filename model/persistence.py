@@ -50,11 +50,7 @@ class ModelError(Exception):
 
 
 def file_sha256(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def trust_list_path() -> Path:
@@ -92,9 +88,12 @@ def _remember(path: Path) -> None:
         pass  # then loading it asks for trusted=True, which says what to do
 
 
-def check_trusted(path: Path) -> None:
-    """Raise ``ModelError`` unless ``path`` is the bundled model or one this user saved."""
-    if file_sha256(path) in _trusted_hashes():
+def check_trusted(path: Path, data: bytes | None = None) -> None:
+    """Raise ``ModelError`` unless ``path`` is the bundled model or one this user saved.  ``data``:
+    the file's bytes, already read: the very bytes that will be unpickled must be the ones hashed,
+    or a file swapped between the check and the load would run unchecked."""
+    digest = file_sha256(path) if data is None else hashlib.sha256(data).hexdigest()
+    if digest in _trusted_hashes():
         return
     if path.resolve() == DEFAULT_MODEL.resolve():
         raise ModelError(f"the bundled model {path} does not match its SHA-256 in {DEFAULT_MODEL_SHA256.name} "
@@ -161,10 +160,14 @@ def _read_payload(path, trusted: bool) -> dict:
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path} is a folder, not a model file" if path.is_dir() else f"no model file at {path}")
-    if not trusted:
-        check_trusted(path)
     try:
-        payload = joblib.load(path)
+        data = path.read_bytes()  # read once: what is hashed is what is unpickled
+    except OSError as exc:
+        raise ModelError(f"{path} cannot be read ({exc.strerror})") from None
+    if not trusted:
+        check_trusted(path, data)
+    try:
+        payload = joblib.load(io.BytesIO(data))
     except Exception as exc:  # truncated, corrupt, or not a joblib file at all
         raise ModelError(f"{path} is not a readable model file ({type(exc).__name__}: {exc}); "
                          "retrain it with 'boilerplate train'") from None
@@ -187,7 +190,10 @@ def check_metadata(metadata: dict, path) -> None:
     if version != FEATURE_SET_VERSION or metadata.get("feature_names") != list(FEATURE_NAMES):
         raise ModelError(f"{path} was trained on feature set {version}, this code computes feature set "
                          f"{FEATURE_SET_VERSION}; retrain it with 'boilerplate train'")
-    trained = metadata.get("sklearn_version", "?")
+    trained = metadata.get("sklearn_version")
+    if not isinstance(trained, str) or not trained:
+        raise ModelError(f"{path} does not record the scikit-learn version it was saved with, so it may not "
+                         "load under this one; retrain it with 'boilerplate train'")
     if _minor(trained) != _minor(sklearn.__version__):
         raise ModelError(f"{path} was saved with scikit-learn {trained}, this environment has "
                          f"{sklearn.__version__}; install scikit-learn=={trained} or retrain the model")
@@ -211,5 +217,10 @@ def load_model(path=None, trusted: bool = False):
     except Exception as exc:
         raise ModelError(f"{path} holds an estimator that cannot be loaded ({type(exc).__name__}: {exc}); "
                          "retrain it with 'boilerplate train'") from None
+    from .estimator import BoilerplateClassifier
+
+    if not isinstance(estimator, BoilerplateClassifier):
+        raise ModelError(f"{path} holds a {type(estimator).__name__}, not a BoilerplateClassifier; "
+                         "retrain it with 'boilerplate train'")
     estimator.metadata_ = metadata
     return estimator
