@@ -2,8 +2,11 @@
 
 Decoding order for bytes: a byte-order mark wins; then strict UTF-8 (valid UTF-8 that is not
 meant to be UTF-8 is rare); then the charset the page declares in a ``<meta>`` tag (Latin-1 and
-ASCII labels read as Windows-1252, as browsers do); then UTF-8 with replacement characters when
-the bytes are mostly valid UTF-8; then Windows-1252.  Decoding never raises.
+ASCII labels read as Windows-1252, as browsers do; a label naming a Python codec that is no
+character set, such as ``rot13``, ``base64`` or ``unicode_escape``, is ignored); then UTF-8 with
+replacement characters when the bytes are mostly valid UTF-8; then Windows-1252.  Decoding never
+raises, and its text never holds a lone surrogate (from a str, or a JSON ``\ud800`` escape):
+each becomes U+FFFD.
 
 ``check_page`` is the gate before decoding: a page over the size limit (``Limits``) or holding
 binary data (an image, an archive, compressed bytes) is refused with a ``PageError`` whose
@@ -104,6 +107,16 @@ _BINARY_SHARE, _BINARY_SHARE_NOT_UTF8 = 0.3, 0.05
 
 # Browsers read these labels as windows-1252 (WHATWG Encoding Standard).
 _AS_CP1252 = {"latin_1", "iso8859-1", "ascii", "cp1252"}
+# Python codecs that are text encodings to Python but no character set a page can be written in:
+# they raise on ordinary bytes (idna, undefined), make lone surrogates (the escape codecs) or can
+# smuggle markup past filters (utf-7: browsers never decode it).
+_NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7"}
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# What UTF-16 text in CJK scripts decodes to: ASCII, Latin-1 and general punctuation, CJK
+# punctuation, kana, bopomofo, Hangul, CJK ideographs and full-width forms.
+_WIDE_SCRIPTS = re.compile("[\t\n\r\x20-\x7e\xa0-\xff\u2000-\u206f\u3000-\u318f\u3400-\u4dbf"
+                           "\u4e00-\u9fff\uac00-\ud7a3\uff00-\uffef]")
+_WIDE_SCRIPTS_SHARE = 0.95  # random bytes read as UTF-16 give about 0.6
 
 
 def _mostly_utf8(data: bytes, per_broken: int = 4) -> str | None:
@@ -142,13 +155,36 @@ def _guess_utf32(data: bytes) -> str | None:
     return None
 
 
+def _guess_utf16_cjk(data: bytes) -> str | None:
+    """UTF-16 without a BOM in a CJK script has no ASCII, so no NULs for ``_guess_utf16``; its low
+    bytes fall among the control bytes so often that the page looks binary.  Only such a page (a
+    share of control bytes that would refuse it, not UTF-8) is tried: one whose first 4 KB read
+    as UTF-16 are nearly all characters of CJK text.  Text in legacy CJK encodings (Shift_JIS,
+    GBK, EUC-KR) has no control bytes and is never taken for it."""
+    head = data[:_SNIFF]
+    if _control_share(head) <= _BINARY_SHARE_NOT_UTF8 or _is_utf8(head):
+        return None
+    head = head[:len(head) // 2 * 2]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = head.decode(encoding, errors="replace")
+        if len(_WIDE_SCRIPTS.findall(text)) >= _WIDE_SCRIPTS_SHARE * len(text):
+            return encoding
+    return None
+
+
 def _wide_encoding(data: bytes) -> tuple[str, int] | None:
-    """``(encoding, BOM length)`` when a BOM or the NUL pattern of UTF-16/32 says how to decode."""
+    """``(encoding, BOM length)`` when a BOM, the NUL pattern of UTF-16/32 or the characters of
+    UTF-16 CJK text say how to decode."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return encoding, len(bom)
-    guess = _guess_utf32(data) or _guess_utf16(data)
+    guess = _guess_utf32(data) or _guess_utf16(data) or _guess_utf16_cjk(data)
     return (guess, 0) if guess else None
+
+
+def _control_share(data: bytes) -> float:
+    """The share of control bytes (``_CONTROL_BYTES``) in ``data``."""
+    return (len(data) - len(data.translate(None, _CONTROL_BYTES))) / len(data) if data else 0.0
 
 
 def _binary_text(text: str) -> str | None:
@@ -192,7 +228,7 @@ def binary_reason(document: str | bytes) -> str | None:
         return _binary_text(data[wide[1]:].decode(wide[0], errors="replace"))
     if not data:
         return None
-    share = (len(data) - len(data.translate(None, _CONTROL_BYTES))) / len(data)
+    share = _control_share(data)
     if share > _BINARY_SHARE or (share > _BINARY_SHARE_NOT_UTF8 and not _is_utf8(data)):
         return f"binary data ({share:.0%} control bytes in its first {len(data):,})"
     return None
@@ -216,7 +252,11 @@ def check_page(document: str | bytes, limits: Limits = DEFAULT_LIMITS) -> None:
 
 
 def decode_bytes(data: bytes) -> str:
-    """Decode page bytes robustly; never raises."""
+    """Decode page bytes robustly; never raises, never returns a lone surrogate."""
+    return _without_surrogates(_decode(data))
+
+
+def _decode(data: bytes) -> str:
     wide = _wide_encoding(data)
     if wide:
         return data[wide[1]:].decode(wide[0], errors="replace")
@@ -227,25 +267,42 @@ def decode_bytes(data: bytes) -> str:
     match = _META_CHARSET.search(data[:8192])
     per_broken = 4
     if match:
-        try:
-            encoding = codecs.lookup(match.group(1).decode("ascii")).name
-        except (LookupError, UnicodeError):
-            encoding = None
+        encoding = _declared_charset(match.group(1))
         if encoding and encoding.startswith(("utf-16", "utf-32")):
             encoding = "utf-8"  # no BOM and no NULs: not UTF-16 whatever it says (browsers read UTF-8)
-        if encoding == "utf-7":
-            encoding = None  # browsers never decode UTF-7: it can smuggle markup past filters
         if encoding == "utf-8":  # declared UTF-8 but not UTF-8: a few broken bytes, or a wrong label
             per_broken = 1
         elif encoding:
-            return data.decode("cp1252" if encoding in _AS_CP1252 else encoding, errors="replace")
+            try:
+                return data.decode("cp1252" if encoding in _AS_CP1252 else encoding, errors="replace")
+            except (LookupError, UnicodeError, ValueError, TypeError):
+                pass  # a codec registered by some other library that fails anyway: as if undeclared
     return _mostly_utf8(data, per_broken) or data.decode("cp1252", errors="replace")
+
+
+def _declared_charset(label: bytes) -> str | None:
+    """The Python codec of a ``<meta charset>`` label, or None when it names none, or a codec
+    that is no character set (``rot13``, ``base64``, ``zlib``, ``unicode_escape``...)."""
+    try:
+        info = codecs.lookup(label.decode("ascii"))
+    except (LookupError, UnicodeError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
+
+
+def _without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (which no UTF-8 writer accepts) as U+FFFD."""
+    if text.isascii() or _SURROGATES.search(text) is None:
+        return text
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def to_text(document: str | bytes) -> str:
     """Return ``document`` as str, decoding bytes; reject anything else with a clear message."""
     if isinstance(document, str):
-        return document[1:] if document.startswith("\ufeff") else document
+        return _without_surrogates(document[1:] if document.startswith("\ufeff") else document)
     if isinstance(document, (bytes, bytearray, memoryview)):
         return decode_bytes(bytes(document))
     raise TypeError(f"a document must be str or bytes, not {type(document).__name__}")

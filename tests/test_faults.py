@@ -81,3 +81,78 @@ def test_a_model_without_its_scikit_learn_version_says_so(model_file, tmp_path, 
     with pytest.raises(ModelError, match="does not record the scikit-learn version it was saved with") as info:
         load_model(path, trusted=True)
     assert "?" not in str(info.value) and "\n" not in str(info.value)
+
+
+# -- 8: a page's charset label never makes decoding raise, and no surrogate leaves it --------
+
+NOT_CHARSETS = ["rot13", "base64", "hex", "zlib", "bz2", "uu", "quopri", "idna", "undefined", "punycode",
+                "unicode_escape", "raw_unicode_escape"]
+
+
+@pytest.mark.parametrize("label", NOT_CHARSETS)
+def test_a_codec_that_is_no_charset_is_ignored_like_an_unknown_label(label):
+    from features.decode import decode_bytes
+
+    page = f"<meta charset='{label}'><p>caf".encode() + b"\xe9 \\ud800 \\x41 x</p>"
+    assert decode_bytes(page) == page.decode("cp1252")
+
+
+def test_a_page_naming_rot13_is_cleaned_by_the_cli_and_by_clean_each(run_cli, model_file, trained_model, tmp_path):
+    from corpus.dask import clean_each
+
+    page = tmp_path / "p.html"
+    page.write_bytes(b"<meta charset='rot13'><p>caf\xe9 x</p>")
+    code, out, err = run_cli(["clean", page, "--model", model_file, "--threshold", "0"])
+    assert (code, err) == (0, "") and out == "café x\n"
+    assert clean_each(trained_model, [page.read_bytes()], threshold=0.0) == ["café x"]
+
+
+def test_lone_surrogates_become_replacement_characters(run_cli, model_file, tmp_path):
+    from features import parse_document
+    from features.decode import to_text
+
+    assert to_text("a\ud800b\udfff") == "a\ufffdb\ufffd"
+    blocks, _ = parse_document("line one\ud83d\nline two", kind="text")
+    assert blocks["text"].tolist() == ["line one\ufffd", "line two"]
+    page = tmp_path / "escaped.html"  # the escape codec would have turned \ud800 into a surrogate
+    page.write_bytes(b"<meta charset='unicode_escape'><p>caf\xe9 \\ud800 x</p>")
+    code, out, err = run_cli(["clean", page, "--format", "text", "--model", model_file, "--threshold", "0"])
+    assert code == 0, err
+    assert out.encode("utf-8")
+
+
+# -- 13: UTF-16 CJK text without a BOM ------------------------------------------------------
+
+CJK = {
+    "zh": "这是一个关于城市预算的报告。市议会在星期二晚上开会，讨论了明年的新预算。\n",
+    "ja": "市議会は火曜日の夜に会合を開き、来年の新しい予算について話し合いました。\n",
+    "ko": "시의회는 화요일 저녁에 모여 내년 예산을 논의했습니다.\n",
+}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("language", sorted(CJK))
+def test_utf16_cjk_text_without_a_bom_is_read_not_refused_as_binary(language, encoding):
+    from features import parse_document
+
+    text = CJK[language] * 12
+    blocks, kind = parse_document(text.encode(encoding))
+    assert kind == "text" and blocks["text"].tolist() == [CJK[language].strip()] * 12
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "euc-jp", "gbk", "gb18030", "euc-kr", "big5"])
+def test_cjk_text_in_legacy_encodings_is_decoded_as_before(encoding):
+    from features.decode import decode_bytes
+
+    data = "".join(text for language, text in sorted(CJK.items())
+                   if language != "ko" or encoding == "euc-kr").encode(encoding, errors="replace") * 12
+    assert decode_bytes(data) == data.decode("cp1252", errors="replace")  # no charset named: Windows-1252
+
+
+def test_random_bytes_are_still_binary():
+    import random
+
+    from features.decode import binary_reason
+
+    rng = random.Random(13)
+    assert all(binary_reason(bytes(rng.randrange(256) for _ in range(4096))) for _ in range(50))
