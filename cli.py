@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,6 +20,15 @@ EXIT_USAGE = 2
 
 class CliError(Exception):
     """A user-facing error: printed as one line, exit status 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the command is so that it cleans up as for Ctrl-C (temporary files
+    removed, worker processes stopped)."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
 
 
 # -- clean ------------------------------------------------------------------------------------
@@ -334,7 +345,7 @@ def cmd_clean_corpus(args) -> int:
     except (FileNotFoundError, CorpusError) as exc:
         raise CliError(str(exc)) from None
     print(summary.line(), file=sys.stderr)
-    return 0
+    return 1 if summary.files_failed else 0
 
 
 # -- features ---------------------------------------------------------------------------------
@@ -537,6 +548,8 @@ def main(argv=None) -> int:
     from model import ModelError, PageError
     from training.pages import DataError
 
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if on_main_thread else None
     try:
         _check_output_files(args)
         return args.func(args)
@@ -553,6 +566,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print(f"boilerplate {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"boilerplate {args.command}: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the promise is: no traceback without --debug
@@ -561,6 +577,9 @@ def main(argv=None) -> int:
         print(f"boilerplate {args.command}: error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
               file=sys.stderr)
         return 1
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 if __name__ == "__main__":

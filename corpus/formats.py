@@ -7,7 +7,11 @@
   document field.  The cleaned output of a WARC file is JSONL.
 
 Readers yield ``(number, record)`` with 1-based record numbers, or ``(number, BadRecord)`` for a
-record that cannot be read (a malformed JSON line): the caller reports it and goes on.
+record that cannot be read (a line that is not UTF-8 or not a JSON object, JSON nested too deeply
+or with a number too long to read, a damaged WARC record): the caller reports it and goes on.  A
+file damaged from some point on (a cut or corrupt compressed stream, a broken Parquet row group)
+gives a last ``BadRecord`` saying so: the records before it are kept.  A byte-order mark at the
+start of a JSONL file is read as nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 FORMATS = ("jsonl", "parquet", "warc")
 
@@ -49,43 +54,103 @@ def output_name(path: Path) -> str:
     return path.name
 
 
-def _open_text(path: Path, mode: str):
+def open_binary(path: Path, mode: str):
+    """``path`` opened for bytes, through its compression (by name: .gz, .zst)."""
     name = path.name.lower()
     if name.endswith(".gz"):
-        return gzip.open(path, mode + "t", encoding="utf-8")
+        return gzip.open(path, mode + "b")
     if name.endswith(".zst"):
         import zstandard
 
-        if mode == "r":
-            return io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(open(path, "rb")), encoding="utf-8")
-        return io.TextIOWrapper(zstandard.ZstdCompressor(level=3).stream_writer(open(path, "wb")), encoding="utf-8")
-    return open(path, mode, encoding="utf-8")
+        if mode == "r":  # buffered, for lines; every frame of a file written in several
+            return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(
+                open(path, "rb"), read_across_frames=True, closefd=True))
+        return zstandard.ZstdCompressor(level=3).stream_writer(open(path, "wb"), closefd=True)
+    return open(path, mode + "b")
 
 
-def read_records(path: Path, batch_rows: int = 1024):
+def _damage(exc: Exception) -> BadRecord:
+    return BadRecord(f"the file is damaged or cut short here ({type(exc).__name__}: {exc}); the rest of it "
+                     "cannot be read")
+
+
+def read_records(path: Path, batch_rows: int = 1024) -> Iterator[tuple[int, dict | BadRecord]]:
     """Yield ``(number, record)`` for every record of ``path``."""
     fmt = detect_format(path)
     if fmt == "jsonl":
-        with _open_text(path, "r") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield number, BadRecord(f"not valid JSON ({exc.msg})")
-                    continue
-                yield number, (record if isinstance(record, dict) else BadRecord("not a JSON object"))
+        yield from _read_jsonl(path)
     elif fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        number = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
-            for record in batch.to_pylist():
-                number += 1
-                yield number, record
+        yield from _read_parquet(path, batch_rows)
     else:
         yield from _read_warc(path)
+
+
+def _read_jsonl(path: Path):
+    number = 0
+    with open_binary(path, "r") as handle:
+        lines = iter(handle)
+        while True:
+            try:
+                line = next(lines, None)
+            except Exception as exc:  # noqa: BLE001 - whatever gzip, zlib or zstd raise: unreadable
+                yield number + 1, _damage(exc)
+                return
+            if line is None:
+                return
+            number += 1
+            if line.strip():
+                yield number, _json_record(line, number)
+
+
+def _json_record(line: bytes, number: int) -> dict | BadRecord:
+    """The JSON object on one line, or why there is none."""
+    try:
+        text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        return BadRecord(f"not UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1})")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return BadRecord(f"not valid JSON ({exc.msg})")
+    except RecursionError:
+        return BadRecord("JSON nested too deeply to read")
+    except ValueError as exc:  # an integer of more digits than Python converts
+        return BadRecord(f"JSON that cannot be read ({str(exc).split(':')[0]})")
+    return record if isinstance(record, dict) else BadRecord("not a JSON object")
+
+
+def _read_parquet(path: Path, batch_rows: int):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    number = 0
+    batches = pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (OSError, pa.ArrowException) as exc:
+            yield number + 1, _damage(exc)
+            return
+        if batch is None:
+            return
+        for record in batch.to_pylist():
+            number += 1
+            yield number, record
+
+
+def parquet_schema(path: Path, added: dict[str, str]):
+    """The schema of the cleaned Parquet file of ``path``: the input's own (a column null in the
+    first rows keeps its type), with the ``added`` fields (name: pyarrow type name) set or
+    appended."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.ParquetFile(path).schema_arrow
+    for name, type_name in added.items():
+        field = pa.field(name, _arrow_type(type_name))
+        index = schema.get_field_index(name)
+        schema = schema.set(index, field) if index >= 0 else schema.append(field)
+    return schema
 
 
 def _read_warc(path: Path):
@@ -93,7 +158,15 @@ def _read_warc(path: Path):
 
     with open(path, "rb") as handle:
         number = 0
-        for record in ArchiveIterator(handle):
+        records = iter(ArchiveIterator(handle))
+        while True:
+            try:
+                record = next(records, None)
+            except Exception as exc:  # a damaged stream: warcio raises what its parsers raise
+                yield number + 1, _damage(exc)
+                return
+            if record is None:
+                return
             if record.rec_type != "response":
                 continue
             number += 1
@@ -115,24 +188,27 @@ def _read_warc(path: Path):
 
 
 class RecordWriter:
-    """Writes cleaned records to ``path`` in the format its name says (JSONL or Parquet).
+    """Writes cleaned records to ``path`` in the format its name says (JSONL or Parquet; Parquet
+    with ``schema``, see ``parquet_schema``); ``records`` counts them."""
 
-    ``types``: Parquet types (pyarrow type names) of fields that may be null in every row of the
-    first row group (a page that could not be cleaned has a null cleaned text); without them the
-    file's schema would take the null type and refuse the text of later rows."""
-
-    def __init__(self, path: Path, fmt: str, types: dict[str, str] | None = None):
+    def __init__(self, path: Path, fmt: str, schema=None):
         self.path = path
-        self.types = types or {}
+        self.schema = schema
         self.fmt = "jsonl" if fmt == "warc" else fmt
+        self.records = 0
         self._rows: list[dict] = []
         self._parquet = None
         self._closed = False
-        self._handle = _open_text(path, "w") if self.fmt == "jsonl" else None
+        self._handle = open_binary(path, "w") if self.fmt == "jsonl" else None
 
     def write(self, record: dict) -> None:
+        self.records += 1
         if self._handle is not None:
-            self._handle.write(json.dumps(record, ensure_ascii=False, default=_jsonable) + "\n")
+            try:
+                line = json.dumps(record, ensure_ascii=False, default=_jsonable).encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate from a \ud800 escape: kept as that escape
+                line = json.dumps(record, default=_jsonable).encode("ascii")
+            self._handle.write(line + b"\n")
         else:
             self._rows.append(record)
             if len(self._rows) >= 1024:
@@ -142,19 +218,10 @@ class RecordWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not self._rows:
-            return
-        table = pa.Table.from_pylist(self._rows)
         if self._parquet is None:
-            schema = table.schema
-            for i, name in enumerate(schema.names):
-                if pa.types.is_null(schema.field(i).type) and name in self.types:
-                    schema = schema.set(i, pa.field(name, _arrow_type(self.types[name])))
-            table = table.cast(schema)
-            self._parquet = pq.ParquetWriter(self.path, schema)
-        else:
-            table = table.cast(self._parquet.schema)
-        self._parquet.write_table(table)
+            self._parquet = pq.ParquetWriter(self.path, self.schema)
+        if self._rows:
+            self._parquet.write_table(pa.Table.from_pylist(self._rows, schema=self.schema))
         self._rows = []
 
     def close(self) -> None:
@@ -164,14 +231,16 @@ class RecordWriter:
         if self._handle is not None:
             self._handle.close()
         else:
-            self._flush_parquet()
-            if self._parquet is not None:
-                self._parquet.close()
-            else:  # no rows at all: still leave a valid, empty file
-                import pyarrow as pa
-                import pyarrow.parquet as pq
+            self._flush_parquet()  # with no rows at all, still a valid file of the schema
+            self._parquet.close()
 
-                pq.write_table(pa.table({}), self.path)
+    def abort(self) -> None:
+        """Close after a failure, quietly: a full disk fails the close too, and the caller is
+        about to remove the file."""
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - the first error is the one reported
+            pass
 
 
 def _arrow_type(name: str):

@@ -3,29 +3,49 @@
 Each input file becomes one output file of the same name in the output folder.  The main
 process reads records, sends batches of pages to worker processes (each loads the model once),
 and writes the results in input order; at most ``2 x jobs`` batches are in flight, so memory
-does not grow with the input.  An output file is written under a temporary name and renamed
-when complete: a restarted run skips the files already done and never sees half a file.
+does not grow with the input.
 
-A record that cannot be cleaned (its document missing, null or not text, or a page rejected as
-binary or too large) is reported with its file and record number and written with a null
-cleaned text, so that no record is lost (``--drop-empty`` leaves it out); a line that is not a
-JSON object is reported and skipped.  The run goes on and the summary counts both.
+Nothing is lost, whatever stops a run:
+
+* An output file is written under a hidden temporary name, renamed when complete, and then
+  marked complete (a hidden ``.done-`` file with its record count and size).  A restarted run
+  skips only the outputs whose mark matches them; anything else is cleaned again.
+* One run writes an output at a time: it holds a lock (``flock``) on the temporary file while it
+  writes.  A second run that reaches the same output waits for the first, then skips it when
+  the first completed it; it never removes a file another run is writing.  Temporary files that
+  no run holds (left by a killed run) are removed.
+* A record that cannot be cleaned (its document missing, null or not text, or a page rejected as
+  binary or too large) is reported with its file and record number and written with a null
+  cleaned text (``--drop-empty`` leaves it out); a line that cannot be read (not UTF-8, not a
+  JSON object, nested too deeply...) is reported and counted.  A file that cannot be read or
+  written (damaged, a full disk) is reported, its temporary file removed, and the run goes on
+  with the next one.  The summary counts all three.
+* Worker processes end with the run, even when it is killed (``kill -9``): they ask the kernel
+  for it (Linux) or watch their parent.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import numbers
 import os
+import signal
 import sys
+import tempfile
+import threading
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .formats import BadRecord, CorpusError, RecordWriter, detect_format, output_name, read_records
+from model.persistence import ModelError
+
+from .formats import (BadRecord, CorpusError, RecordWriter, detect_format, open_binary, output_name,
+                      parquet_schema, read_records)
 from .sitelines import SiteLineCounter, line_keys
 
 if TYPE_CHECKING:  # annotations only
@@ -33,6 +53,8 @@ if TYPE_CHECKING:  # annotations only
 
 WARC_FIELD = "html"
 PARTIAL = ".partial-"
+DONE = ".done-"
+ADDED_TYPES = {"labels": "list<int64>", "probas": "list<double>"}  # and the out field, a string
 
 
 @dataclass
@@ -65,6 +87,7 @@ class Options:
 class Summary:
     files_done: int = 0
     files_skipped: int = 0
+    files_failed: int = 0
     pages: int = 0
     empty: int = 0
     dropped_empty: int = 0
@@ -76,9 +99,16 @@ class Summary:
     def line(self) -> str:
         rate = self.pages / self.seconds if self.seconds else 0.0
         mbs = self.megabytes / self.seconds if self.seconds else 0.0
-        return (f"{self.files_done} files cleaned, {self.files_skipped} already done; {self.pages} pages "
+        failed = f", {self.files_failed} failed (not written)" if self.files_failed else ""
+        return (f"{self.files_done} files cleaned, {self.files_skipped} already done{failed}; {self.pages} pages "
                 f"({self.empty} left empty, {self.dropped_empty} dropped as empty), {self.bad} records not cleaned; "
                 f"{self.megabytes:.1f} MB in {self.seconds:.1f} s ({rate:.1f} pages/s, {mbs:.2f} MB/s)")
+
+    def add(self, other: "Summary") -> None:
+        """Count ``other`` (one file's figures) in this run's."""
+        for name in ("files_done", "pages", "empty", "dropped_empty", "bad", "megabytes"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems.extend(other.problems)
 
 
 # -- worker side -----------------------------------------------------------------------------
@@ -86,16 +116,70 @@ class Summary:
 _WORKER: dict = {}
 
 
-def _init_worker(options: Options) -> None:
-    """Load the model (and site counts) once per worker process; one thread per process."""
+def _init_worker(options: Options, parent: int | None = None) -> None:
+    """Load the model (and site counts) once per worker process; one thread per process.
+
+    ``parent``: the process id of the run, when this is a worker process of its own: it ends
+    when that process does.  An error loading the model is kept and raised by the first batch,
+    so that the run reports it in one sentence (an initializer that raises breaks the pool, with
+    a traceback from every worker)."""
     from threadpoolctl import threadpool_limits
 
     from model import load_model
 
+    if parent is not None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the command's handler, inherited by fork
+        _die_with_parent(parent)
+        for fd in _HELD:  # the run's locks, inherited by fork: only the run releases them
+            os.close(fd)
+        _HELD.clear()
     threadpool_limits(1)
-    _WORKER["model"] = with_page_cut(load_model(options.model_path, trusted=options.trust_model), options.page_cut)
     _WORKER["options"] = options
-    _WORKER["sites"] = SiteLineCounter.load(options.site_counts) if options.site_counts else None
+    try:
+        _WORKER["model"] = with_page_cut(load_model(options.model_path, trusted=options.trust_model),
+                                         options.page_cut)
+        _WORKER["sites"] = SiteLineCounter.load(options.site_counts) if options.site_counts else None
+    except Exception as exc:  # noqa: BLE001 - raised again, whole, by _worker()
+        exc.__traceback__ = None
+        _WORKER["error"] = exc
+
+
+def _worker():
+    """The worker's model, options and site counts, or the error that loading them gave."""
+    if "error" in _WORKER:
+        raise _WORKER["error"]
+    return _WORKER["model"], _WORKER["options"], _WORKER["sites"]
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(run: int) -> None:
+    """End this worker when its parent process ends, even by SIGKILL, which leaves the run no
+    time to stop its workers: Linux sends it SIGKILL then (prctl PR_SET_PDEATHSIG); elsewhere a
+    thread watches for the parent to change.  The parent is the run (``run``, its process id),
+    or a fork server that ends with it."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl failed")
+    except (OSError, AttributeError):
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    try:
+        os.kill(run, 0)  # the run ended before the request was made
+    except ProcessLookupError:
+        os._exit(1)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def with_page_cut(clf, page_cut: bool | None):
@@ -113,7 +197,7 @@ def _site_of(record: dict, url_field: str) -> str:
 
 def clean_batch(documents: list, sites: list[str]) -> list:
     """Clean a batch of documents in a worker: a result dict per document, or an error string."""
-    clf, options, counter = _WORKER["model"], _WORKER["options"], _WORKER["sites"]
+    clf, options, counter = _worker()
     if not documents:
         return []
     from model import CONTENT, join_blocks
@@ -141,6 +225,8 @@ def clean_batch(documents: list, sites: list[str]) -> list:
 def count_batch(documents: list, sites: list[str], kind: str, limits: Limits | None = None) -> list:
     """Pass one of site mode: the line keys of each page (blocks as the model would see them)."""
     from features import parse_document
+
+    _worker()
 
     out = []
     for document, site in zip(documents, sites):
@@ -235,7 +321,25 @@ class _Inline:
 def _pool(jobs: int, options: Options):
     if jobs <= 1:
         return _Inline(_init_worker, (options,))
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,))
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options, os.getpid()))
+
+
+def _stop(pool, failed: bool) -> None:
+    """Shut ``pool`` down; after a failure (an error, Ctrl-C, SIGTERM) without waiting for the
+    batches in flight, whose results nobody will write."""
+    if failed:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+    pool.shutdown(cancel_futures=True) if isinstance(pool, ProcessPoolExecutor) else pool.shutdown()
+
+
+def _check_model(options: Options) -> None:
+    """Refuse the model before any work, in this process, as far as its file tells (trust,
+    format, versions) without unpickling the estimator; workers would each fail on it."""
+    from model.persistence import DEFAULT_MODEL, check_metadata, read_metadata
+
+    path = options.model_path or DEFAULT_MODEL
+    check_metadata(read_metadata(path, trusted=options.trust_model), path)
 
 
 def count_site_lines(inputs: list[Path], options: Options, jobs: int, batch_size: int,
@@ -245,22 +349,35 @@ def count_site_lines(inputs: list[Path], options: Options, jobs: int, batch_size
     summary = Summary()
     pool = _pool(jobs, options)
     bar = _progress(progress, "counting site lines")
+    failed = True
     try:
         for path in inputs:
             fmt = detect_format(path)
             batches = _batches(path, fmt, options, batch_size, summary, lambda message: None)
-            for (_, _, sites, megabytes), keys in _run_batches(
-                    batches, lambda b: pool.submit(count_batch, b[1], b[2], options.kind, options.limits), jobs):
-                for site, page_keys in zip(sites, keys):
-                    if page_keys is not None:
-                        counter.add_page(site, page_keys)
-                if bar is not None:
-                    bar.update(len(sites))
+            try:
+                for (_, _, sites, megabytes), keys in _run_batches(
+                        batches, lambda b: pool.submit(count_batch, b[1], b[2], options.kind, options.limits), jobs):
+                    for site, page_keys in zip(sites, keys):
+                        if page_keys is not None:
+                            counter.add_page(site, page_keys)
+                    if bar is not None:
+                        bar.update(len(sites))
+            except BrokenProcessPool:
+                raise CorpusError(_WORKER_DIED.format(path=path)) from None
+            except (CorpusError, ModelError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - cleaning it says so; counting goes on
+                log(f"{path}: its site lines are not counted ({type(exc).__name__}: {exc})")
+        failed = False
     finally:
-        pool.shutdown()
+        _stop(pool, failed)
         if bar is not None:
             bar.close()
     return counter
+
+
+_WORKER_DIED = ("a worker process died while cleaning {path} (killed by the system, perhaps for lack of "
+                "memory); the files finished so far are kept: run the same command again to go on")
 
 
 def clean_corpus(inputs, out_dir, options: Options | None = None, jobs: int | None = None,
@@ -268,7 +385,9 @@ def clean_corpus(inputs, out_dir, options: Options | None = None, jobs: int | No
                  force: bool = False) -> Summary:
     """Clean every input file into ``out_dir``; returns the run's ``Summary``.
 
-    Files whose output already exists are skipped (a restart), unless ``force``."""
+    Files whose output is complete are skipped (a restart), unless ``force``.  A file that
+    cannot be read or written is reported and counted (``Summary.files_failed``), and the run
+    goes on; a model that cannot be used, or a worker process that dies, stops the run."""
     options = options or Options()
     log = log or (lambda message: print(message, file=sys.stderr))
     for name, value in (("jobs", 1 if jobs is None else jobs), ("batch_size", batch_size)):
@@ -279,33 +398,52 @@ def clean_corpus(inputs, out_dir, options: Options | None = None, jobs: int | No
     out_dir = Path(out_dir)
     _check_inputs(inputs, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(PARTIAL + "*"):
-        stale.unlink()  # left by an interrupted run; never a finished output
+    _remove_abandoned(out_dir)
     summary = Summary()
     start = time.perf_counter()
     todo = []
     for path in inputs:
-        if (out_dir / output_name(path)).exists() and not force:
+        if not force and _completed(out_dir / output_name(path)):
             summary.files_skipped += 1
             log(f"{path}: already cleaned in {out_dir}, skipped")
         else:
             todo.append(path)
-    if site_mode and todo:
-        counts_path = out_dir / ".site-lines"
-        count_site_lines(todo, options, jobs, batch_size, progress, log).save(counts_path)
-        options = Options(**{**options.__dict__, "site_counts": str(counts_path)})
-    pool = _pool(jobs, options)
-    bar = _progress(progress, "cleaning")
-    try:
-        for path in todo:
-            _clean_file(path, out_dir, options, pool, jobs, batch_size, summary, bar, log)
-            summary.files_done += 1
-    finally:
-        pool.shutdown(cancel_futures=True) if jobs > 1 else pool.shutdown()
-        if bar is not None:
-            bar.close()
+    if todo:
+        _check_model(options)
+    with tempfile.TemporaryDirectory(prefix="boilerplate-site-lines-") as counts_dir:
+        if site_mode and todo:
+            counts_path = Path(counts_dir) / "counts"
+            count_site_lines(todo, options, jobs, batch_size, progress, log).save(counts_path)
+            options = Options(**{**options.__dict__, "site_counts": str(counts_path)})
+        _clean_files(todo, out_dir, options, jobs, batch_size, summary, progress, log, force)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _clean_files(todo: list[Path], out_dir: Path, options: Options, jobs: int, batch_size: int,
+                 summary: Summary, progress: bool, log, force: bool) -> None:
+    pool = _pool(jobs, options) if todo else None
+    bar = _progress(progress and bool(todo), "cleaning")
+    failed = True
+    try:
+        for path in todo:
+            try:
+                _clean_file(path, out_dir, options, pool, jobs, batch_size, summary, bar, log, force)
+            except BrokenProcessPool:
+                raise CorpusError(_WORKER_DIED.format(path=path)) from None
+            except (CorpusError, ModelError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - the file is reported and the run goes on
+                summary.files_failed += 1
+                message = f"{path}: not cleaned, its output is not written ({type(exc).__name__}: {exc})"
+                summary.problems.append(message)
+                log(message)
+        failed = False
+    finally:
+        if pool is not None:
+            _stop(pool, failed)
+        if bar is not None:
+            bar.close()
 
 
 def _check_inputs(inputs: list[Path], out_dir: Path) -> None:
@@ -327,52 +465,173 @@ def _check_inputs(inputs: list[Path], out_dir: Path) -> None:
         written_by[target] = path
 
 
+# -- one writer per output, and a mark of completion -------------------------------------------
+
+_HELD: set[int] = set()  # descriptors of the locks this process holds
+
+
+class _Lock:
+    """An exclusive lock on the temporary file of one output (``flock``: released by the kernel
+    when the holder ends, however it ends).  ``acquire`` waits for another run that holds it,
+    and makes sure that the file locked is still the one at the path (not renamed to the
+    finished output, nor removed, while this one waited).  Worker processes forked while it is
+    held close their copy (``_init_worker``), or it would outlive its release."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self, wait: bool = True, on_wait=None) -> bool:
+        import fcntl
+
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not wait:
+                    os.close(fd)
+                    return False
+                if on_wait is not None:
+                    on_wait()
+                    on_wait = None
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                current = os.stat(self.path)
+            except FileNotFoundError:
+                current = None
+            held = os.fstat(fd)
+            if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+                self.fd = fd
+                _HELD.add(fd)
+                return True
+            os.close(fd)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            _HELD.discard(self.fd)
+            os.close(self.fd)
+            self.fd = None
+
+
+def _done_path(final: Path) -> Path:
+    return final.with_name(DONE + final.name)
+
+
+def _mark_done(final: Path, records: int) -> None:
+    """Write the mark of a complete output (after its rename): its record count and size."""
+    done = _done_path(final)
+    tmp = done.with_name(done.name + ".tmp")
+    tmp.write_text(json.dumps({"records": records, "bytes": final.stat().st_size}) + "\n", encoding="utf-8")
+    os.replace(tmp, done)
+
+
+def _completed(final: Path) -> bool:
+    """Whether ``final`` is a complete output: marked so, with the size and the number of
+    records of its mark."""
+    try:
+        mark = json.loads(_done_path(final).read_text(encoding="utf-8"))
+        if final.stat().st_size != mark["bytes"]:
+            return False
+        return _count_records(final) == mark["records"]
+    except Exception:  # noqa: BLE001 - whatever keeps it from being checked: clean it again
+        return False
+
+
+def _count_records(path: Path) -> int:
+    """The records of an output file: its rows, or its lines (one per record)."""
+    if detect_format(path) == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    with open_binary(path, "r") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _remove_abandoned(out_dir: Path) -> None:
+    """Remove the temporary files that no run is writing (a killed run's)."""
+    for partial in out_dir.glob(PARTIAL + "*"):
+        lock = _Lock(partial)
+        try:
+            if lock.acquire(wait=False):
+                partial.unlink()
+        except OSError:
+            pass
+        finally:
+            lock.release()
+
+
 def _clean_file(path: Path, out_dir: Path, options: Options, pool, jobs: int, batch_size: int,
-                summary: Summary, bar, log) -> None:
+                run_summary: Summary, bar, log, force: bool) -> None:
     fmt = detect_format(path)
     final = out_dir / output_name(path)
     # Hidden while incomplete; the name keeps its suffix so the writer compresses the same way.
     partial = out_dir / f"{PARTIAL}{final.name}"
-    writer = RecordWriter(partial, fmt, types={options.out_field: "string", "labels": "list<int64>",
-                                               "probas": "list<double>"})
+    lock = _Lock(partial)
+    lock.acquire(on_wait=lambda: log(f"{path}: waiting for another run that is writing {final}"))
     try:
-        batches = _batches(path, fmt, options, batch_size, summary, log)
-        for (records, _, sites, megabytes), results in _run_batches(
-                batches, lambda b: pool.submit(clean_batch, b[1], b[2]), jobs):
-            results = iter(results)
-            for number, record, reason in records:
-                result = next(results) if reason is None else reason
-                if isinstance(result, str):  # the reason it could not be cleaned
-                    _report(summary, log, path, number, result,
-                            "left out" if options.drop_empty else f"kept with {options.out_field} null")
+        if not force and _completed(final):  # by the run this one waited for
+            run_summary.files_skipped += 1
+            log(f"{path}: already cleaned in {out_dir} by another run, skipped")
+            partial.unlink()
+            return
+        _done_path(final).unlink(missing_ok=True)
+        summary = Summary()
+        writer = None
+        try:
+            schema = None
+            if fmt == "parquet":
+                added = {options.out_field: "string", **(ADDED_TYPES if options.with_labels else {})}
+                schema = parquet_schema(path, added)
+            writer = RecordWriter(partial, fmt, schema)
+            _write_records(path, fmt, writer, options, pool, jobs, batch_size, summary, bar, log)
+            writer.close()
+            os.replace(partial, final)
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            partial.unlink(missing_ok=True)
+            raise
+        _mark_done(final, writer.records)
+        summary.files_done = 1
+        run_summary.add(summary)
+    finally:
+        lock.release()
+
+
+def _write_records(path: Path, fmt: str, writer: RecordWriter, options: Options, pool, jobs: int,
+                   batch_size: int, summary: Summary, bar, log) -> None:
+    batches = _batches(path, fmt, options, batch_size, summary, log)
+    for (records, _, sites, megabytes), results in _run_batches(
+            batches, lambda b: pool.submit(clean_batch, b[1], b[2]), jobs):
+        results = iter(results)
+        for number, record, reason in records:
+            result = next(results) if reason is None else reason
+            if isinstance(result, str):  # the reason it could not be cleaned
+                _report(summary, log, path, number, result,
+                        "left out" if options.drop_empty else f"kept with {options.out_field} null")
+                if options.drop_empty:
+                    continue
+                result = {"text": None, "labels": None, "probas": None}
+            else:
+                summary.pages += 1
+                if not result["text"]:
+                    summary.empty += 1
                     if options.drop_empty:
+                        summary.dropped_empty += 1
                         continue
-                    result = {"text": None, "labels": None, "probas": None}
-                else:
-                    summary.pages += 1
-                    if not result["text"]:
-                        summary.empty += 1
-                        if options.drop_empty:
-                            summary.dropped_empty += 1
-                            continue
-                out = {k: v for k, v in record.items() if not (fmt == "warc" and k == WARC_FIELD)}
-                out[options.out_field] = result["text"]
-                if options.with_labels:
-                    out["labels"] = result["labels"]
-                    out["probas"] = result["probas"]
-                writer.write(out)
-            summary.megabytes += megabytes
-            if bar is not None:
-                bar.update(len(records))
-                elapsed = bar.format_dict.get("elapsed") or 0
-                if elapsed:
-                    bar.set_postfix_str(f"{summary.megabytes / elapsed:.2f} MB/s", refresh=False)
-        writer.close()
-        os.replace(partial, final)
-    except BaseException:
-        writer.close()
-        partial.unlink(missing_ok=True)
-        raise
+            out = {k: v for k, v in record.items() if not (fmt == "warc" and k == WARC_FIELD)}
+            out[options.out_field] = result["text"]
+            if options.with_labels:
+                out["labels"] = result["labels"]
+                out["probas"] = result["probas"]
+            writer.write(out)
+        summary.megabytes += megabytes
+        if bar is not None:
+            bar.update(len(records))
+            elapsed = bar.format_dict.get("elapsed") or 0
+            if elapsed:
+                bar.set_postfix_str(f"{summary.megabytes / elapsed:.2f} MB/s", refresh=False)
 
 
 def _progress(enabled: bool, desc: str):

@@ -8,12 +8,23 @@ a page, attributes without end), and a clear sentence for what is refused.
 
 from __future__ import annotations
 
+import gzip
 import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import joblib
 import pytest
 
 import model.persistence as persistence
+from conftest import raw_text, synthetic_html, synthetic_lines
+from corpus import Options, clean_corpus
+from corpus.formats import read_records
 from model import ModelError, load_model
 
 
@@ -156,3 +167,313 @@ def test_random_bytes_are_still_binary():
 
     rng = random.Random(13)
     assert all(binary_reason(bytes(rng.randrange(256) for _ in range(4096))) for _ in range(50))
+
+
+# -- clean-corpus: helpers ------------------------------------------------------------------
+
+CLI = [sys.executable, "-c", "import sys, cli; sys.exit(cli.main())"]
+
+
+def records(n: int, start: int = 0) -> list[dict]:
+    """Small synthetic pages, alternately plain text and HTML."""
+    return [{"id": i, "text": raw_text(synthetic_lines(900 + i)) if i % 2 else synthetic_html(900 + i, labelled=False)}
+            for i in range(start, start + n)]
+
+
+def write_lines(path: Path, lines: list, opener=open) -> Path:
+    """``lines``: dicts (written as JSON) or bytes (written as they are), one per line."""
+    with opener(path, "wb") as handle:
+        for line in lines:
+            handle.write((json.dumps(line).encode() if isinstance(line, dict) else line) + b"\n")
+    return path
+
+
+def ids(path: Path) -> list:
+    return [record["id"] for _, record in read_records(path)]
+
+
+def corpus_run(inputs, out, model_file, jobs=1, **options):
+    messages = []
+    summary = clean_corpus(inputs, out, Options(model_path=str(model_file), **options), jobs=jobs, batch_size=2,
+                           progress=False, log=messages.append)
+    return summary, messages
+
+
+def start_cli(args, tmp_path, name="run", **popen):
+    """The command line in a process of its own, its stderr in ``tmp_path/<name>.err``."""
+    err = open(tmp_path / f"{name}.err", "wb")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    return subprocess.Popen(CLI + [str(a) for a in args], stdout=subprocess.DEVNULL, stderr=err, env=env, **popen)
+
+
+def wait_for(condition, what: str, timeout: float = 120.0):
+    """Poll ``condition`` until it holds (generous timeout: the machine may be loaded)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def lines_in(path: Path) -> int:
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+def children(pid: int) -> set[int]:
+    """The live child processes of ``pid`` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits to be collected
+
+
+# -- 1: one writer per output ----------------------------------------------------------------
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc and POSIX signals")
+def test_a_second_run_on_the_same_output_waits_for_the_first_and_nothing_is_lost(model_file, tmp_path):
+    src = write_lines(tmp_path / "same.jsonl", records(40))
+    out = tmp_path / "out"
+    args = ["clean-corpus", src, "--out", out, "--model", model_file, "--jobs", "1", "--batch-size", "1", "--quiet"]
+    first = start_cli(args, tmp_path, "first")
+    try:
+        wait_for(lambda: lines_in(out / ".partial-same.jsonl") >= 3, "the first run to write some lines")
+        first.send_signal(signal.SIGSTOP)  # hold it mid-file, its lock held
+        second = start_cli(args, tmp_path, "second")
+        wait_for(lambda: b"waiting for another run" in (tmp_path / "second.err").read_bytes(),
+                 "the second run to wait for the first")
+        assert lines_in(out / ".partial-same.jsonl") >= 3  # the first run's file is still there
+    finally:
+        first.send_signal(signal.SIGCONT)
+    assert first.wait(timeout=300) == 0, (tmp_path / "first.err").read_text()
+    assert second.wait(timeout=300) == 0, (tmp_path / "second.err").read_text()
+    assert ids(out / "same.jsonl") == list(range(40))
+    assert "already cleaned in" in (tmp_path / "second.err").read_text()
+    assert sorted(p.name for p in out.iterdir()) == [".done-same.jsonl", "same.jsonl"]
+
+
+def test_a_starting_run_removes_only_the_temporary_files_no_run_is_writing(model_file, tmp_path):
+    from corpus.run import _Lock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".partial-killed.jsonl").write_text('{"half": ')  # a killed run's
+    busy = _Lock(out / ".partial-busy.jsonl")  # another run, writing right now
+    busy.acquire()
+    try:
+        (out / ".partial-busy.jsonl").write_text('{"id": 0}\n')
+        summary, _ = corpus_run([write_lines(tmp_path / "mine.jsonl", records(3))], out, model_file)
+        assert summary.files_done == 1 and ids(out / "mine.jsonl") == [0, 1, 2]
+        assert (out / ".partial-busy.jsonl").read_text() == '{"id": 0}\n'
+        assert not (out / ".partial-killed.jsonl").exists()
+    finally:
+        busy.release()
+
+
+def test_an_output_is_free_for_other_runs_as_soon_as_it_is_done_not_when_the_workers_end(model_file, tmp_path):
+    import fcntl
+
+    first = write_lines(tmp_path / "one.jsonl", records(4))
+    second = write_lines(tmp_path / "two.jsonl", records(4) + [b"not json"])
+    out = tmp_path / "out"
+    free = []
+
+    def log(message):  # called while the run, its workers alive, is on its second file
+        if "not valid JSON" in message:
+            fd = os.open(out / "one.jsonl", os.O_RDONLY)  # the inode the first file's lock was on
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                free.append(True)
+            except BlockingIOError:
+                free.append(False)
+            finally:
+                os.close(fd)
+
+    clean_corpus([first, second], out, Options(model_path=str(model_file)), jobs=2, batch_size=2, progress=False,
+                 log=log)
+    assert free == [True]
+
+
+def test_a_restart_skips_only_outputs_marked_complete_with_their_record_count(model_file, tmp_path):
+    src = write_lines(tmp_path / "r.jsonl", records(4))
+    out = tmp_path / "out"
+    corpus_run([src], out, model_file)
+    mark = json.loads((out / ".done-r.jsonl").read_text())
+    assert mark["records"] == 4
+    summary, messages = corpus_run([src], out, model_file)
+    assert summary.files_skipped == 1 and summary.files_done == 0
+    whole = (out / "r.jsonl").read_bytes()
+    (out / "r.jsonl").write_bytes(whole[:whole.index(b"\n") + 1])  # cut short: not what the mark says
+    summary, _ = corpus_run([src], out, model_file)
+    assert summary.files_done == 1 and ids(out / "r.jsonl") == [0, 1, 2, 3]
+    (out / ".done-r.jsonl").unlink()  # an output without its mark (an older run, or killed before it)
+    summary, _ = corpus_run([src], out, model_file)
+    assert summary.files_done == 1 and (out / ".done-r.jsonl").exists()
+
+
+# -- 2, 3: lines that cannot be read are reported, and nothing else is lost --------------------
+
+def test_bad_lines_are_reported_with_file_and_line_and_the_run_goes_on(model_file, tmp_path):
+    good = records(2)
+    lines = [good[0], b'{"id": "surrogate", "text": "caf\\u00e9 \\ud800 ok"}', b'{"id": ' + b"[" * 100_000 + b"]" * 100_000
+             + b"}", b'{"id": "latin-1", "text": "caf\xe9"}', b'{"id": "digits", "n": ' + b"9" * 5000 + b"}", good[1]]
+    first = write_lines(tmp_path / "a.jsonl", lines)
+    second = write_lines(tmp_path / "b.jsonl", records(2, start=2))
+    summary, messages = corpus_run([first, second], tmp_path / "out", model_file)
+    assert summary.files_done == 2 and summary.files_failed == 0 and summary.bad == 3
+    assert f"{first}: record 3: JSON nested too deeply to read; skipped" in messages
+    assert f"{first}: record 4: not UTF-8 (byte 0xe9 at column 31); skipped" in messages
+    assert any(m.startswith(f"{first}: record 5: JSON that cannot be read (Exceeds the limit") for m in messages)
+    out = list(read_records(tmp_path / "out" / "a.jsonl"))
+    assert [r["id"] for _, r in out] == [0, "surrogate", 1]
+    assert out[1][1]["text"] == "caf\u00e9 \ud800 ok"  # kept as it came, written as the same escape
+    assert out[1][1]["clean_text"] is not None and "\ud800" not in out[1][1]["clean_text"]
+    assert ids(tmp_path / "out" / "b.jsonl") == [2, 3]
+
+
+def test_a_byte_order_mark_is_read_as_nothing(model_file, tmp_path):
+    src = tmp_path / "bom.jsonl"
+    src.write_bytes(b"\xef\xbb\xbf" + b"".join(json.dumps(r).encode() + b"\n" for r in records(2)))
+    summary, messages = corpus_run([src], tmp_path / "out", model_file)
+    assert summary.bad == 0 and messages == [] and ids(tmp_path / "out" / "bom.jsonl") == [0, 1]
+
+
+def test_a_file_cut_short_keeps_the_records_before_the_damage(model_file, tmp_path):
+    whole = gzip.compress(b"".join(json.dumps(r).encode() + b"\n" for r in records(30)))
+    src = tmp_path / "cut.jsonl.gz"
+    src.write_bytes(whole[:len(whole) * 2 // 3])
+    summary, messages = corpus_run([src], tmp_path / "out", model_file)
+    kept = ids(tmp_path / "out" / "cut.jsonl.gz")
+    assert 0 < len(kept) < 30 and kept == list(range(len(kept)))
+    assert summary.files_done == 1 and summary.bad == 1
+    assert messages[-1].startswith(f"{src}: record {len(kept) + 1}: the file is damaged or cut short here")
+
+
+def test_every_frame_of_a_zstd_file_is_read(model_file, tmp_path):
+    import zstandard
+
+    frames = [zstandard.ZstdCompressor().compress(b"".join(json.dumps(r).encode() + b"\n" for r in part))
+              for part in (records(2), records(2, start=2))]
+    src = tmp_path / "frames.jsonl.zst"
+    src.write_bytes(b"".join(frames))
+    corpus_run([src], tmp_path / "out", model_file)
+    assert ids(tmp_path / "out" / "frames.jsonl.zst") == [0, 1, 2, 3]
+
+
+# -- 4: Parquet takes its schema from the input ----------------------------------------------
+
+def test_parquet_keeps_a_column_null_in_the_first_rows_and_goes_on_to_the_next_input(model_file, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"id": i, "text": "A short page.", "note": None} for i in range(1500)] + [
+        {"id": 1500, "text": "A short page.", "note": "set at last"}]
+    schema = pa.schema([("id", pa.int64()), ("text", pa.string()), ("note", pa.string())])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp_path / "late.parquet")
+    after = write_lines(tmp_path / "after.jsonl", records(2))
+    summary, messages = corpus_run([tmp_path / "late.parquet", after], tmp_path / "out", model_file,
+                                   with_labels=True)
+    assert summary.files_done == 2 and summary.files_failed == 0, messages
+    table = pq.read_table(tmp_path / "out" / "late.parquet")
+    assert table.column("note").to_pylist()[-1] == "set at last" and table.num_rows == 1501
+    assert table.schema.field("note").type == pa.string() and table.schema.field("labels").type == pa.list_(pa.int64())
+    assert ids(tmp_path / "out" / "after.jsonl") == [0, 1]
+
+
+# -- 5: a full disk leaves no partial file ----------------------------------------------------
+
+def _warc(path: Path, pages: list[str]) -> Path:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for i, page in enumerate(pages):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://w.example/{i}", "response",
+                                                          payload=io.BytesIO(page.encode()), http_headers=headers))
+    return path
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE")
+def test_a_full_disk_removes_the_partial_file_and_the_run_goes_on(model_file, tmp_path):
+    import random
+
+    rng = random.Random(5)  # words that do not compress: the output outgrows the limit
+    pages = ["<p>" + " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
+                              for _ in range(3000)) + "</p>" for _ in range(8)]
+    big = _warc(tmp_path / "big.warc.gz", pages)
+    small = write_lines(tmp_path / "small.jsonl", [{"id": 0, "text": "ok"}])
+    limit = 100_000  # bytes any one file may have: the "disk" of this process
+
+    def full_disk():
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    out = tmp_path / "out"
+    run = start_cli(["clean-corpus", big, small, "--out", out, "--model", model_file, "--jobs", "1", "--quiet",
+                     "--threshold", "0"], tmp_path, preexec_fn=full_disk)
+    assert run.wait(timeout=300) == 1
+    err = (tmp_path / "run.err").read_text()
+    assert f"{big}: not cleaned, its output is not written (OSError: [Errno 27] File too large)" in err, err
+    assert "Traceback" not in err and "1 files cleaned, 0 already done, 1 failed" in err
+    assert sorted(p.name for p in out.iterdir()) == [".done-small.jsonl", "small.jsonl"]
+
+
+# -- 6: worker processes end with the run ---------------------------------------------------
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
+def test_workers_end_with_a_killed_run_and_a_restart_loses_nothing(model_file, tmp_path, how):
+    src = write_lines(tmp_path / "k.jsonl", records(400))
+    out = tmp_path / "out"
+    run = start_cli(["clean-corpus", src, "--out", out, "--model", model_file, "--jobs", "2", "--batch-size", "1",
+                     "--quiet"], tmp_path)
+    wait_for(lambda: lines_in(out / ".partial-k.jsonl") >= 2, "the run to write some lines")
+    workers = children(run.pid)
+    assert len(workers) == 2
+    run.send_signal(how)
+    assert run.wait(timeout=120) == (-signal.SIGKILL if how == signal.SIGKILL else 128 + signal.SIGTERM)
+    wait_for(lambda: not any(alive(pid) for pid in workers), "the workers to end")
+    if how == signal.SIGTERM:  # time to clean up: the partial file is gone
+        assert (tmp_path / "run.err").read_text() == "boilerplate clean-corpus: terminated\n"
+        assert not (out / ".partial-k.jsonl").exists()
+    summary, _ = corpus_run([src], out, model_file)
+    assert summary.files_done == 1 and ids(out / "k.jsonl") == list(range(400))
+    assert sorted(p.name for p in out.iterdir()) == [".done-k.jsonl", "k.jsonl"]
+
+
+# -- 14: a refused model stops clean-corpus in one sentence, however many workers -------------
+
+def test_clean_corpus_with_two_workers_refuses_a_bad_model_in_one_sentence(run_cli, model_file, tmp_path):
+    src = write_lines(tmp_path / "m.jsonl", records(4))
+    foreign = tmp_path / "foreign.joblib"
+    payload = joblib.load(model_file)
+    payload["metadata"]["created"] = "downloaded"
+    joblib.dump(payload, foreign)
+    code, out, err = run_cli(["clean-corpus", src, "--out", tmp_path / "o1", "--model", foreign, "--jobs", "2",
+                              "--quiet"])
+    assert code == 2 and err.count("\n") == 1 and "--trust-model" in err and "Traceback" not in err
+    not_a_model = _with_payload(model_file, tmp_path / "dict.joblib", lambda p: p.update(estimator=_dumped({})))
+    code, out, err = run_cli(["clean-corpus", src, "--out", tmp_path / "o2", "--model", not_a_model, "--jobs", "2",
+                              "--trust-model", "--quiet"])
+    assert (code, err) == (2, f"boilerplate clean-corpus: error: {not_a_model} holds a dict, not a "
+                              "BoilerplateClassifier; retrain it with 'boilerplate train'\n")
+    assert not list((tmp_path / "o2").iterdir())
