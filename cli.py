@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import signal
 import sys
 import threading
@@ -68,6 +69,12 @@ def _warn_if_not_html(args, page: bytes) -> None:
               "it is one block of text; --format text or auto reads it line by line", file=sys.stderr)
 
 
+# Control characters, which a terminal acts on (escape sequences, bell, carriage return): a page's
+# text may hold them (a plain-text line as given, an HTML reference such as &#27;).  Tab and line
+# feed stay.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def cmd_clean(args) -> int:
     limits = _limits(args)
     page = _read_page(args.page, limits)
@@ -75,15 +82,16 @@ def cmd_clean(args) -> int:
     clf = _load_model(args)
     table = clf.classify(page, kind=args.format, threshold=args.threshold, limits=limits)
     out = sys.stdout
-    if args.output == "json":
+    if args.output == "json":  # control characters as JSON escapes (json.dumps leaves DEL and C1 as they are)
         for row in table.itertuples(index=False):
-            out.write(json.dumps({"block": int(row.block), "line": None if row.line != row.line else int(row.line),
-                                  "text": row.text, "label": row.label, "proba": round(float(row.proba), 4),
-                                  "kind": row.kind}, ensure_ascii=False) + "\n")
+            line = json.dumps({"block": int(row.block), "line": None if row.line != row.line else int(row.line),
+                               "text": row.text, "label": row.label, "proba": round(float(row.proba), 4),
+                               "kind": row.kind}, ensure_ascii=False)
+            out.write(_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n")
     else:
         from model import join_blocks
 
-        text = join_blocks(table)
+        text = _CONTROL.sub("", join_blocks(table))
         if text:
             out.write(text + "\n")
     return 0

@@ -169,6 +169,30 @@ def test_random_bytes_are_still_binary():
     assert all(binary_reason(bytes(rng.randrange(256) for _ in range(4096))) for _ in range(50))
 
 
+# -- 12: no control characters on the terminal -----------------------------------------------
+
+CONTROLS = "\x1b\x07\x00\x08\x7f\x9b\x85\x0b\x0c\r"
+
+
+@pytest.mark.parametrize("page, kind", [
+    ("Title\n\x1b[31mred alert\x07 and a NUL\x00 here\nCSI \x9b2J and DEL \x7f too\x0b\x0c\n", "text"),
+    ("<p>a &#27;[31mred&#7; b &#127; c &#x85; d</p><pre>x\x1b[0m\n\ty</pre>", "html"),
+])
+def test_clean_writes_no_control_characters_and_json_escapes_them(run_cli, model_file, trained_model, tmp_path,
+                                                                  page, kind):
+    table = trained_model.classify(page, threshold=0.0)
+    assert table["kind"][0] == kind and any(c in "".join(table["text"]) for c in CONTROLS)  # the page's text
+    path = tmp_path / "page"
+    path.write_text(page, encoding="utf-8")
+    code, out, err = run_cli(["clean", path, "--model", model_file, "--threshold", "0"])
+    assert code == 0 and not any(c in out for c in CONTROLS), (err, out)
+    assert "[31mred" in out
+    code, out, err = run_cli(["clean", path, "--model", model_file, "--threshold", "0", "--output", "json"])
+    assert code == 0 and not any(c in out for c in CONTROLS), (err, out)
+    texts = [json.loads(line)["text"] for line in out.splitlines()]
+    assert texts == table["text"].tolist()  # escaped, not lost
+
+
 # -- clean-corpus: helpers ------------------------------------------------------------------
 
 CLI = [sys.executable, "-c", "import sys, cli; sys.exit(cli.main())"]
