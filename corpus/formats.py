@@ -105,18 +105,29 @@ def _read_jsonl(path: Path):
 def _json_record(line: bytes, number: int) -> dict | BadRecord:
     """The JSON object on one line, or why there is none."""
     try:
+        record = json_line(line, number)
+    except ValueError as exc:
+        return BadRecord(str(exc))
+    return record if isinstance(record, dict) else BadRecord("not a JSON object")
+
+
+def json_line(line: bytes, number: int):
+    """The JSON value on line ``number`` (from 1) of a JSONL file; a ``ValueError`` saying why in
+    a few words when it cannot be read (the line is not UTF-8, not JSON, nested too deeply, or
+    holds a number of more digits than Python reads).  A byte-order mark on line 1 is nothing."""
+    try:
         text = line.decode("utf-8-sig" if number == 1 else "utf-8")
     except UnicodeDecodeError as exc:
-        return BadRecord(f"not UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1})")
+        raise ValueError(f"not UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1}); "
+                         "JSONL files must be UTF-8") from None
     try:
-        record = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        return BadRecord(f"not valid JSON ({exc.msg})")
+        raise ValueError(f"not valid JSON ({exc.msg})") from None
     except RecursionError:
-        return BadRecord("JSON nested too deeply to read")
+        raise ValueError("JSON nested too deeply to read") from None
     except ValueError as exc:  # an integer of more digits than Python converts
-        return BadRecord(f"JSON that cannot be read ({str(exc).split(':')[0]})")
-    return record if isinstance(record, dict) else BadRecord("not a JSON object")
+        raise ValueError(f"JSON that cannot be read ({str(exc).split(':')[0]})") from None
 
 
 def _read_parquet(path: Path, batch_rows: int):

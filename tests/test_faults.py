@@ -361,7 +361,7 @@ def test_bad_lines_are_reported_with_file_and_line_and_the_run_goes_on(model_fil
     summary, messages = corpus_run([first, second], tmp_path / "out", model_file)
     assert summary.files_done == 2 and summary.files_failed == 0 and summary.bad == 3
     assert f"{first}: record 3: JSON nested too deeply to read; skipped" in messages
-    assert f"{first}: record 4: not UTF-8 (byte 0xe9 at column 31); skipped" in messages
+    assert f"{first}: record 4: not UTF-8 (byte 0xe9 at column 31); JSONL files must be UTF-8; skipped" in messages
     assert any(m.startswith(f"{first}: record 5: JSON that cannot be read (Exceeds the limit") for m in messages)
     out = list(read_records(tmp_path / "out" / "a.jsonl"))
     assert [r["id"] for _, r in out] == [0, "surrogate", 1]
@@ -501,3 +501,43 @@ def test_clean_corpus_with_two_workers_refuses_a_bad_model_in_one_sentence(run_c
     assert (code, err) == (2, f"boilerplate clean-corpus: error: {not_a_model} holds a dict, not a "
                               "BoilerplateClassifier; retrain it with 'boilerplate train'\n")
     assert not list((tmp_path / "o2").iterdir())
+
+
+# -- 15: every bad training record is named by file and line, and --skip-bad skips it ---------
+
+GOOD_PAGE = {"id": "good", "url": "https://good.example/a", "blocks": [
+    {"text": "The council met on Tuesday evening to discuss the new budget.", "label": "content"},
+    {"text": "Home | News | Contact", "label": "boilerplate"}]}
+BAD_PAGES = {
+    "JSON nested too deeply to read": b'{"id": "deep", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b', "blocks": []}',
+    "JSON that cannot be read (Exceeds the limit (4300 digits)": b'{"id": "n", "n": ' + b"9" * 5000 + b"}",
+    "escape that is no character": b'{"id": "s", "blocks": [{"text": "a \\ud800 b", "label": "content"}]}',
+    **{f"field 'line' must be a whole number of at least 1 (or left out), got {shown}":
+       b'{"blocks": [{"text": "t", "label": "content", "line": ' + value + b"}]}"
+       for value, shown in ((b"-5", "-5"), (b"1.5", "1.5"), (str(2 ** 70).encode(), str(2 ** 70)),
+                            (b"1e308", "1e+308"), (b"null", "None"), (b"true", "True"))},
+}
+
+
+@pytest.mark.parametrize("reason", sorted(BAD_PAGES))
+def test_a_bad_training_record_is_named_by_file_and_line(reason, tmp_path):
+    from training.pages import DataError, load_pages
+
+    path = write_lines(tmp_path / "pages.jsonl", [GOOD_PAGE, BAD_PAGES[reason], GOOD_PAGE])
+    with pytest.raises(DataError) as info:
+        load_pages([path])
+    assert str(info.value).startswith(f"{path}:2: ") and reason in str(info.value)
+    assert "\n" not in str(info.value)
+    skipped = []
+    assert len(load_pages([path], on_error=skipped.append)) == 2 and len(skipped) == 1
+
+
+def test_label_stops_at_the_first_bad_record_and_skip_bad_skips_each_by_file_and_line(run_cli, tmp_path):
+    path = write_lines(tmp_path / "pages.jsonl", [GOOD_PAGE] + list(BAD_PAGES.values()) + [GOOD_PAGE])
+    code, out, err = run_cli(["label", "--data", path, "--out", tmp_path / "l.jsonl", "--quiet"])
+    assert code == 2 and err.startswith(f"boilerplate label: error: {path}:2: ") and err.count("\n") == 1
+    code, out, err = run_cli(["label", "--data", path, "--out", tmp_path / "l.jsonl", "--quiet", "--skip-bad"])
+    assert code == 0, err
+    assert [line.split(": ")[2] for line in err.splitlines()[:-1]] == [
+        f"{path}:{n}" for n in range(2, 2 + len(BAD_PAGES))]
+    assert err.splitlines()[-1] == f"boilerplate label: skipped {len(BAD_PAGES)} bad pages, read 2"

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from corpus.formats import json_line
 from features.blocks import COLUMNS, MARKUP_COLUMNS, blocks_frame, blocks_from_text, split_lines
 from features.decode import PageError, check_page, to_text
 from features.html_blocks import blocks_from_html
@@ -156,6 +158,9 @@ def _blocks_from_records(records, where: str) -> pd.DataFrame:
         if label not in (CONTENT, BOILERPLATE):
             raise DataError(f"{where}: block {j} has label {label!r}; use 'content' or 'boilerplate'")
         labels.append(label == CONTENT)
+        if "line" in rec and not _is_line_number(rec["line"]):
+            raise DataError(f"{where}: block {j} field 'line' must be a whole number of at least 1 (or left out), "
+                            f"got {rec['line']!r}")
         for name in COLUMNS:
             default = _DEFAULTS.get(name, np.nan)
             value = rec.get(name, default)
@@ -173,10 +178,17 @@ def _blocks_from_records(records, where: str) -> pd.DataFrame:
                              ] * len(labels)
     try:
         table = blocks_frame(columns)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise DataError(f"{where}: a block field has the wrong type ({exc})") from None
     table["label"] = labels
     return table
+
+
+def _is_line_number(value) -> bool:
+    """A source line: a whole number from 1 to 2**53 (float64 holds it exactly), not a bool."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return 1 <= value <= 2 ** 53 and float(value).is_integer()
 
 
 def read_jsonl(path: Path, on_error=None) -> list[tuple[dict, pd.DataFrame]]:
@@ -208,17 +220,15 @@ def _jsonl_page(path: Path, lineno: int, raw: bytes) -> tuple[dict, pd.DataFrame
     from .gold import html_to_text, label_gold_page
 
     where = f"{path}:{lineno}"
-    try:
-        line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{where}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
-                        "JSONL files must be UTF-8") from None
-    if not line.strip():
+    if not raw.strip():
         return None
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{where}: not valid JSON ({exc.msg})") from None
+        record = json_line(raw, lineno)
+    except ValueError as exc:
+        raise DataError(f"{where}: {exc}") from None
+    if _SURROGATE_ESCAPE.search(raw) and _holds_surrogates(record):
+        raise DataError(f"{where}: a \\ud800-\\udfff escape that is no character (half of a pair); "
+                        "write the text as UTF-8")
     if not isinstance(record, dict):
         raise DataError(f"{where}: each line must be a JSON object describing one page")
     meta = {key: record.get(key) for key in PAGE_COLUMNS if key != "source"}
@@ -245,6 +255,18 @@ def _jsonl_page(path: Path, lineno: int, raw: bytes) -> tuple[dict, pd.DataFrame
             raise DataError(f"{where}: {exc}") from None
     raise DataError(f"{where}: a page needs 'blocks' (labelled) or 'html'/'text' with "
                     "'main_content' (gold text)")
+
+
+# An escape of a UTF-16 surrogate: a lone one is no character, and no UTF-8 writer takes it.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _holds_surrogates(value) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def page_record(meta: dict, table: pd.DataFrame) -> dict:
