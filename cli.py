@@ -314,7 +314,12 @@ def cmd_explain(args) -> int:
     threshold = clf.decision_threshold(args.threshold)
     Path(args.out).write_text(report_html(table, reasons, f"boilerplate explain: {args.page}", threshold),
                               encoding="utf-8")
-    print(f"{len(table)} blocks explained in {args.out}")
+    explained = table.attrs["explained"]
+    if explained == len(table):
+        print(f"{len(table)} blocks explained in {args.out}")
+    else:
+        print(f"{len(table)} blocks in {args.out}, the {explained:,} nearest the decision explained (explain "
+              "scores a bounded number of altered copies of a page's blocks)")
     return 0
 
 

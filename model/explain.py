@@ -22,18 +22,29 @@ from .decision import keep_blocks
 from .estimator import block_table, prepare_blocks
 
 TOP = 6
-CHUNK_CELLS = 2_000_000  # matrix cells per model call (16 MB, and its column-major copy), whatever the page's size
+# Perturbed rows (blocks explained x model features) scored for one page: about 5 s on one core,
+# 3,000 blocks of the bundled model's 200 features (the largest WCXB page has 2,641).  A page of
+# more blocks gets reasons for the blocks nearest its decision only.
+EXPLAIN_ROWS = 600_000
+# Rows per model call: under the estimator's single-thread size, as OpenMP threads on a busy
+# machine can make a large call many times slower.
+ROWS_PER_CALL = 4_000
 
 
 def explain(clf, document, kind: str = "auto", threshold: float | None = None,
             limits: Limits | None = None) -> tuple[pd.DataFrame, list]:
     """The page's ``classify`` table and, per block, its strongest features as
-    ``[(name, value, change in probability), ...]``.  ``table.attrs["page_cut"]`` holds the
-    page's cut (``model.decision``; None when the model has none).  ``limits`` as in ``classify``."""
+    ``[(name, value, change in probability), ...]``, or None for a block left unexplained: a
+    page of more than ``EXPLAIN_ROWS`` / (number of model features) blocks gets reasons for that
+    many, those whose probability is nearest the page's decision.  ``table.attrs["page_cut"]``
+    holds the page's cut (``model.decision``; None when the model has none),
+    ``table.attrs["explained"]`` the number of blocks explained.  ``limits`` as in ``classify``."""
     threshold = clf.decision_threshold(threshold)
     blocks, kind = parse_document(document, kind, limits=limits)
     if not len(blocks):
-        return block_table(blocks, np.zeros(0), np.zeros(0, bool), kind), []
+        table = block_table(blocks, np.zeros(0), np.zeros(0, bool), kind)
+        table.attrs["explained"] = 0
+        return table, []
     prepared = prepare_blocks(blocks)  # the features, computed once for the matrix and the page cut
     matrix = clf.model_matrix(prepared)
     names = clf.model_features()
@@ -42,18 +53,25 @@ def explain(clf, document, kind: str = "auto", threshold: float | None = None,
     cuts = clf.page_cuts(base, prepared)
     table = block_table(blocks, base, keep_blocks(base, threshold, cuts), kind)
     table.attrs["page_cut"] = None if cuts is None else float(cuts[0])
-    effect = np.empty((m, n))
-    step = max(1, CHUNK_CELLS // max(n * m, 1))  # features taken away per model call
+    chosen = np.arange(n)
+    if n * m > EXPLAIN_ROWS:
+        decision = threshold if cuts is None else max(threshold, float(cuts[0]))
+        chosen = np.sort(np.argsort(np.abs(base - decision), kind="stable")[:max(1, EXPLAIN_ROWS // m)])
+    table.attrs["explained"] = len(chosen)
+    rows, k = matrix[chosen], len(chosen)
+    effect = np.empty((m, k))
+    step = max(1, ROWS_PER_CALL // k)  # features taken away per model call
     for first in range(0, m, step):
         cols = np.arange(first, min(first + step, m))
-        perturbed = np.repeat(matrix[None, :, :], len(cols), axis=0)
+        perturbed = np.repeat(rows[None, :, :], len(cols), axis=0)
         perturbed[np.arange(len(cols)), :, cols] = np.nan
-        effect[cols] = base[None, :] - clf.proba_from_matrix(perturbed.reshape(-1, m)).reshape(len(cols), n)
-    reasons = []
-    for i in range(n):
-        order = np.argsort(-np.abs(effect[:, i]))[:TOP]
-        reasons.append([(names[j], float(matrix[i, j]), float(effect[j, i])) for j in order
-                        if abs(effect[j, i]) >= 0.005])
+        changed = clf.proba_from_matrix(perturbed.reshape(-1, m)).reshape(len(cols), k)
+        effect[cols] = base[chosen][None, :] - changed
+    reasons: list = [None] * n
+    for column, i in enumerate(chosen):
+        order = np.argsort(-np.abs(effect[:, column]))[:TOP]
+        reasons[i] = [(names[j], float(matrix[i, j]), float(effect[j, column])) for j in order
+                      if abs(effect[j, column]) >= 0.005]
     return table, reasons
 
 
@@ -73,7 +91,9 @@ def report_html(table: pd.DataFrame, reasons: list, title: str, threshold: float
     for i, (row, why) in enumerate(zip(table.itertuples(index=False), reasons or [[]] * len(table))):
         items = "".join(f"<li><b>{html.escape(name)}</b> = {value:.3g} "
                         f"<span class=\"{'up' if change > 0 else 'down'}\">{change:+.3f}</span></li>"
-                        for name, value, change in why) or "<li>no single feature moves it by 0.005</li>"
+                        for name, value, change in why or ()) or (
+            "<li>no single feature moves it by 0.005</li>" if why is not None else
+            "<li>not explained: the page has more blocks than explain scores</li>")
         gap = " gap" if row.gap_before else ""
         rows.append(
             f'<div class="block {row.label}{gap}" id="b{i}" style="background:{_colour(row.proba)}">'
@@ -81,6 +101,11 @@ def report_html(table: pd.DataFrame, reasons: list, title: str, threshold: float
             f'{html.escape(row.text)}<div class="why"><b>{row.label}</b>, p(content) = {row.proba:.3f}. '
             f"Strongest features (value, effect on p when the feature is taken away):<ul>{items}</ul></div></div>")
     kept = int((table["label"] == "content").sum()) if len(table) else 0
+    explained = table.attrs.get("explained", len(table))
+    cut_note = "" if explained == len(table) else (
+        f" Reasons are given for the {explained:,} blocks whose probability is nearest the decision; explain "
+        f"scores at most {EXPLAIN_ROWS:,} altered copies of blocks per page, and the other "
+        f"{len(table) - explained:,} blocks show their probability only.")
     cut = table.attrs.get("page_cut")
     rule = f"threshold {threshold:.3f}" if cut is None else (
         f"threshold {threshold:.3f} and this page's cut {cut:.3f} (half its best expected word F1): a block "
@@ -105,7 +130,7 @@ body {{ font: 15px/1.45 system-ui, sans-serif; max-width: 60rem; margin: 2rem au
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 <p>{len(table)} blocks, {kept} kept as content at {rule}. Hover a block (or click its
-probability) for its label and the features that moved it most.</p>
+probability) for its label and the features that moved it most.{cut_note}</p>
 <p class="legend"><span style="background:{_colour(0.0)}">boilerplate</span>
 <span style="background:{_colour(0.5)}">uncertain</span><span style="background:{_colour(1.0)}">content</span></p>
 {''.join(rows)}

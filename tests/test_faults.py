@@ -541,3 +541,44 @@ def test_label_stops_at_the_first_bad_record_and_skip_bad_skips_each_by_file_and
     assert [line.split(": ")[2] for line in err.splitlines()[:-1]] == [
         f"{path}:{n}" for n in range(2, 2 + len(BAD_PAGES))]
     assert err.splitlines()[-1] == f"boilerplate label: skipped {len(BAD_PAGES)} bad pages, read 2"
+
+
+# -- 10: explain's work is bounded, and the report says what was cut -------------------------
+
+def test_explain_scores_a_bounded_number_of_rows_in_small_calls_and_says_what_it_cut(trained_model, run_cli,
+                                                                                      model_file, tmp_path,
+                                                                                      monkeypatch):
+    import numpy as np
+
+    import model.explain as explain_module
+
+    cells = "".join("<tr>" + "".join(f"<td>cell {r} {c}</td>" for c in range(5)) + "</tr>" for r in range(8))
+    page = f"<p>The council met on Tuesday evening to discuss the new budget.</p><table>{cells}</table>"
+    whole, whole_reasons = explain_module.explain(trained_model, page)
+    m = len(trained_model.model_features())
+    assert len(whole) == 41 and whole.attrs["explained"] == 41 and all(r is not None for r in whole_reasons)
+    calls = []
+    real = type(trained_model).proba_from_matrix
+
+    def counted(self, matrix):
+        calls.append(len(matrix))
+        return real(self, matrix)
+
+    monkeypatch.setattr(type(trained_model), "proba_from_matrix", counted)
+    monkeypatch.setattr(explain_module, "EXPLAIN_ROWS", 10 * m)
+    monkeypatch.setattr(explain_module, "ROWS_PER_CALL", 25)
+    table, reasons = explain_module.explain(trained_model, page)
+    assert sum(calls) == 41 + 10 * m and max(calls[1:]) <= 25  # the page once, then the altered rows
+    explained = [i for i, why in enumerate(reasons) if why is not None]
+    assert table.attrs["explained"] == len(explained) == 10
+    decision = max(trained_model.threshold, table.attrs["page_cut"])
+    distance = np.abs(table["proba"].to_numpy() - decision)
+    assert distance[explained].max() <= np.delete(distance, explained).min()  # the nearest the decision
+    assert [reasons[i] for i in explained] == [whole_reasons[i] for i in explained]
+    report = explain_module.report_html(table, reasons, "t", 0.5)
+    assert "Reasons are given for the 10 blocks whose probability is nearest the decision" in report
+    assert report.count("not explained: the page has more blocks than explain scores") == 31
+    path = tmp_path / "page.html"
+    path.write_text(page)
+    code, out, err = run_cli(["explain", path, "--out", tmp_path / "r.html", "--model", model_file])
+    assert code == 0 and out.startswith(f"41 blocks in {tmp_path / 'r.html'}, the 10 nearest the decision explained")
