@@ -5,8 +5,8 @@ meant to be UTF-8 is rare); then the charset the page declares in a ``<meta>`` t
 ASCII labels read as Windows-1252, as browsers do; a label naming a Python codec that is no
 character set, such as ``rot13``, ``base64`` or ``unicode_escape``, is ignored); then UTF-8 with
 replacement characters when the bytes are mostly valid UTF-8; then Windows-1252.  Decoding never
-raises, and its text never holds a lone surrogate (from a str, or a JSON ``\ud800`` escape):
-each becomes U+FFFD.
+raises, and the text it decodes never holds a lone surrogate (each would become U+FFFD).  A str
+is the page's text as it is given, lone surrogates and all.
 
 ``check_page`` is the gate before decoding: a page over the size limit (``Limits``) or holding
 binary data (an image, an archive, compressed bytes) is refused with a ``PageError`` whose
@@ -302,7 +302,7 @@ def _without_surrogates(text: str) -> str:
 def to_text(document: str | bytes) -> str:
     """Return ``document`` as str, decoding bytes; reject anything else with a clear message."""
     if isinstance(document, str):
-        return _without_surrogates(document[1:] if document.startswith("\ufeff") else document)
+        return document[1:] if document.startswith("\ufeff") else document
     if isinstance(document, (bytes, bytearray, memoryview)):
         return decode_bytes(bytes(document))
     raise TypeError(f"a document must be str or bytes, not {type(document).__name__}")

@@ -466,11 +466,12 @@ def _with_first_pass(matrix: np.ndarray, p: np.ndarray, features: pd.DataFrame) 
 
 
 def block_table(blocks: pd.DataFrame, proba: np.ndarray, keep: np.ndarray, kind: str) -> pd.DataFrame:
-    """The ``classify`` table of one page's blocks, their probabilities and keep decisions."""
+    """The ``classify`` table of one page's blocks, their probabilities and keep decisions (the
+    text as objects, as in the block table: pandas' string type refuses a lone surrogate)."""
     return pd.DataFrame({
         "block": np.arange(len(blocks)),
         "line": blocks["line"].to_numpy(),
-        "text": blocks["text"].to_numpy(object),
+        "text": pd.Series(blocks["text"].to_numpy(object), dtype=object, copy=False),
         "label": np.where(keep, CONTENT, BOILERPLATE),
         "proba": proba,
         "gap_before": blocks["gap_before"].to_numpy(bool),

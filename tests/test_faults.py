@@ -118,18 +118,21 @@ def test_a_page_naming_rot13_is_cleaned_by_the_cli_and_by_clean_each(run_cli, mo
     assert clean_each(trained_model, [page.read_bytes()], threshold=0.0) == ["café x"]
 
 
-def test_lone_surrogates_become_replacement_characters(run_cli, model_file, tmp_path):
-    from features import parse_document
-    from features.decode import to_text
+def test_decoded_bytes_never_hold_a_lone_surrogate(run_cli, model_file, tmp_path):
+    from features.decode import decode_bytes
 
-    assert to_text("a\ud800b\udfff") == "a\ufffdb\ufffd"
-    blocks, _ = parse_document("line one\ud83d\nline two", kind="text")
-    assert blocks["text"].tolist() == ["line one\ufffd", "line two"]
-    page = tmp_path / "escaped.html"  # the escape codec would have turned \ud800 into a surrogate
-    page.write_bytes(b"<meta charset='unicode_escape'><p>caf\xe9 \\ud800 x</p>")
-    code, out, err = run_cli(["clean", page, "--format", "text", "--model", model_file, "--threshold", "0"])
+    page = b"<meta charset='unicode_escape'><p>caf\xe9 \\ud800 x</p>"  # the escape codec would make one
+    assert not any("\ud800" <= c <= "\udfff" for c in decode_bytes(page))
+    path = tmp_path / "escaped.html"
+    path.write_bytes(page)
+    code, out, err = run_cli(["clean", path, "--format", "text", "--model", model_file, "--threshold", "0"])
     assert code == 0, err
     assert out.encode("utf-8")
+
+
+def test_a_str_with_a_lone_surrogate_is_classified_as_it_is(trained_model):
+    table = trained_model.classify("caf\u00e9 \ud800 ok\nsecond line", threshold=0.0)
+    assert table["text"].tolist() == ["caf\u00e9 \ud800 ok", "second line"]  # the page's text, as given
 
 
 # -- 13: UTF-16 CJK text without a BOM ------------------------------------------------------
@@ -365,8 +368,9 @@ def test_bad_lines_are_reported_with_file_and_line_and_the_run_goes_on(model_fil
     assert any(m.startswith(f"{first}: record 5: JSON that cannot be read (Exceeds the limit") for m in messages)
     out = list(read_records(tmp_path / "out" / "a.jsonl"))
     assert [r["id"] for _, r in out] == [0, "surrogate", 1]
-    assert out[1][1]["text"] == "caf\u00e9 \ud800 ok"  # kept as it came, written as the same escape
-    assert out[1][1]["clean_text"] is not None and "\ud800" not in out[1][1]["clean_text"]
+    assert out[1][1]["text"] == "caf\u00e9 \ud800 ok" and out[1][1]["clean_text"] is not None  # kept as it came,
+    line = (tmp_path / "out" / "a.jsonl").read_bytes().splitlines()[1]  # written as the same escape
+    assert line.isascii() and b'"caf\\u00e9 \\ud800 ok"' in line
     assert ids(tmp_path / "out" / "b.jsonl") == [2, 3]
 
 
