@@ -12,7 +12,8 @@ of whole pages.  The model learns from the flag when concealed text is boilerpla
 Hostile pages cost time linear in their size: nesting deeper than ``Limits.max_depth`` adds no
 evidence (and no cost) per level, and a page nested deeper than libxml2 parses (2,048 levels,
 where it stops and drops the rest of the page) is read again flat, block tags as line breaks,
-so that none of its text is lost.
+so that none of its text is lost; an element's attributes past the first 1,000 are cut before
+parsing (``attribute_cap``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 import pandas as pd
 from lxml import etree
 
+from .attribute_cap import cap_attributes
 from .blocks import LANDMARKS, blocks_frame, too_many_blocks
 from .decode import DEFAULT_LIMITS, Limits, check_limits
 
@@ -77,6 +79,10 @@ def _parse(html: str):
     data = html.encode("utf-8", errors="replace")
     if len(data.translate(None, _BAD_BYTES)) != len(data) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
         html = _BAD_CHARS.sub(" ", html)  # rare; a byte scan finds them three times faster than this
+        data = None
+    capped = cap_attributes(html)  # after the spaces above, which would part a name in two
+    if capped is not html or data is None:
+        html = capped
         data = html.encode("utf-8", errors="replace")
     root, halted = _parse_tree(data)
     if halted:

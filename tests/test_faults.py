@@ -586,3 +586,94 @@ def test_explain_scores_a_bounded_number_of_rows_in_small_calls_and_says_what_it
     path.write_text(page)
     code, out, err = run_cli(["explain", path, "--out", tmp_path / "r.html", "--model", model_file])
     assert code == 0 and out.startswith(f"41 blocks in {tmp_path / 'r.html'}, the 10 nearest the decision explained")
+
+
+# -- 9: at most 1,000 attributes per element reach libxml2 ----------------------------------
+
+def _attribute_counts(html: str) -> list[int]:
+    from lxml import etree
+
+    root = etree.fromstring(html.encode("utf-8", errors="replace"), etree.HTMLParser(encoding="utf-8"))
+    return [] if root is None else [len(el.attrib) for top in (root, *root.itersiblings())
+                                    for el in top.iter() if isinstance(el.tag, str)]
+
+
+def test_a_tag_of_20000_attributes_keeps_its_first_1000_and_the_page_its_text():
+    from features import parse_document
+    from features.attribute_cap import MAX_ATTRIBUTES, cap_attributes
+
+    names = [f"a{i}" for i in range(20_000)]
+    page = f"<p>before</p><div {' '.join(names)} class='x'>inside</div><p>after</p>"
+    capped = cap_attributes(page)
+    assert max(_attribute_counts(capped)) == MAX_ATTRIBUTES == 1000
+    assert f"<div {' '.join(names[:1000])} >inside</div>" in capped
+    blocks, _ = parse_document(page)
+    assert blocks["text"].tolist() == ["before", "inside", "after"]
+    nul_names = "<div " + "\x00".join(names) + ">nul</div>"  # NULs become spaces: they part names
+    assert parse_document(nul_names + " " * 70_000, kind="html")[0]["text"].tolist() == ["nul"]
+
+
+@pytest.mark.parametrize("page", [
+    '<p a b c d e>x</p>',
+    '<p a="1"b="2"c d=">" e f>t</p>',                       # ">" in a value, names right after values
+    '<p a=">" b=">" c=">" d=">" e=">">t</p>',
+    '<p a b c/>',                                          # self-closing
+    '<p a=b/ c=d/ e f>t</p>',                              # "/" in unquoted values
+    '<p\ta\nb\fc\rd e>t</p>',                               # the five HTML spaces
+])
+def test_tags_are_read_as_libxml2_reads_them(monkeypatch, page):
+    import features.attribute_cap as cap
+
+    monkeypatch.setattr(cap, "_SMALL", 0)
+    assert max(_attribute_counts(cap.cap_attributes(page, 2))) == 2
+
+
+@pytest.mark.parametrize("page", [
+    '<!-- <p a b c d e> --><p>t</p>',                       # a comment
+    '<script>var s = "<p a b c d e>";</script><p>t</p>',    # raw text
+    '<textarea><p a b c d e></textarea><xmp><p a b c d e></xmp><title><p a b c d e></title>',
+    '<script><!--<script></script><p a b c d e></p>--></script><p>t</p>',  # a doubly escaped script
+    '<p title="<p a b c d e>">t</p>',                       # a quoted value
+    '<p a\xa0b\xa0c\xa0d\xa0e>t</p>',                       # a no-break space is part of a name
+    '<\u212a a b c d e>t',                                  # not an ASCII letter: not a tag
+])
+def test_what_only_looks_like_a_tag_is_left_alone(monkeypatch, page):
+    import features.attribute_cap as cap
+
+    monkeypatch.setattr(cap, "_SMALL", 0)
+    assert cap.cap_attributes(page, 2) is page
+
+
+def test_a_tag_hidden_from_a_naive_reading_is_still_cut(monkeypatch):
+    import features.attribute_cap as cap
+
+    monkeypatch.setattr(cap, "_SMALL", 0)
+    for page in ('<script><!--</script><p a b c d e>t</p>',  # an escaped script ends at </script
+                 '<script/><p a b c d e>t</p>',              # a self-closing script has no raw text
+                 '<p x=">" a b c d e>t</p>',
+                 '<p a"b c=">" d e f>t</p>'):                # a quote inside a name opens nothing
+        assert max(_attribute_counts(cap.cap_attributes(page, 2))) == 2, page
+
+
+def test_random_markup_never_reaches_libxml2_with_more_attributes_and_keeps_its_text(monkeypatch):
+    import random
+
+    from lxml import etree
+
+    import features.attribute_cap as cap
+
+    monkeypatch.setattr(cap, "_SMALL", 0)
+    pieces = ["<p", "<div", "<script", "<style", "<title", "<textarea", "<xmp", "<plaintext", "</script", "</style",
+              "</p", "</", "<!--", "-->", "<!-->", "<!", "<?", " ", "\n", "/", ">", '"', "'", "=", " a", " b", " c",
+              " d", ' e="x"', " f=\">\"", " g='<p'", "<", "text", "-", "--", "/>", "\xa0", "<!--<script>", "</x a=\""]
+    rng = random.Random(24)
+    for _ in range(400):
+        page = "<html><body>" + "".join(rng.choice(pieces) for _ in range(rng.randint(1, 80)))
+        capped = cap.cap_attributes(page, 3)
+        assert max(_attribute_counts(capped), default=0) <= 3, page
+
+        def text(html):
+            root = etree.fromstring(html.encode(), etree.HTMLParser(encoding="utf-8", remove_comments=True))
+            return "" if root is None else "".join(root.itertext())
+
+        assert text(capped) == text(page), page
