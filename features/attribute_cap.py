@@ -19,39 +19,25 @@ shorter than ``_SMALL`` is not read at all: its worst case costs libxml2 under h
 from __future__ import annotations
 
 import re
-import sys
 
 MAX_ATTRIBUTES = 1_000  # elements of this many cost libxml2 under 4 s for 20 MB of them
 _SMALL = 65_536  # characters: one element of 16,000 distinct attributes, 0.4 s of parsing
 _RAW = ("style", "xmp", "iframe", "noembed", "noframes", "textarea", "title")  # to their end tag
 _SPECIAL = _RAW + ("script", "plaintext")
-_FLAGS = re.A | re.I | re.S | re.X  # ASCII letters only, as HTML's; no "\s": HTML's whitespace is
-_WS = r"\t\n\f\r\x20"                # these five, and a no-break space is part of a name
+# ASCII letters only, as HTML's.  Every repetition is possessive ("*+": Python 3.11): it never
+# gives back what it read, so a failing match never reads a tag's text as other attributes, and
+# no repetition keeps a backtracking point per token (memory as large as the page otherwise).
+_FLAGS = re.A | re.I | re.S | re.X
+_WS = r"\t\n\f\r\x20"  # HTML's whitespace: a no-break space is part of a name
 
-
-def _atomic(pattern: str, name: str) -> str:
-    """``pattern`` matched whole or not at all, never in part: a failing match must not try to
-    read a tag's text as other attributes.  Python 3.10 has no atomic groups: a lookahead
-    (atomic) captures, a backreference takes the capture."""
-    if sys.version_info >= (3, 11):
-        return f"(?>{pattern})"
-    return f"(?=(?P<{name}>{pattern}))(?P={name})"
-
-
-# An attribute as the HTML5 tokenizer reads it: a name, then perhaps "=" and a value.  A quoted
-# value open at the end of the page runs to the end; "a= >" has an empty value.
-_NAME_VALUE = rf"""[^{_WS}/>][^{_WS}/>=]*
-                   (?:[{_WS}]*=[{_WS}]*(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^{_WS}>"'][^{_WS}>]*)?)?"""
-
-
-def _attributes(times: str, tag: str) -> str:
-    """Attributes, ``times`` over (a quantifier), each after whitespace or "/" (or right after a
-    quoted value); ``tag`` keeps the group names of 3.10 unique."""
-    return rf"""(?:(?:[{_WS}/]+|(?<=["'])){_atomic(_NAME_VALUE, tag)}){times}"""
-
-
-_NAME = rf"[a-z][^{_WS}/>]*"  # a tag's
-_TAG_END = rf"[{_WS}/]*(?:>|\Z)"
+# An attribute as the HTML5 tokenizer reads it: after whitespace or "/" (or right after a quoted
+# value), a name, then perhaps "=" and a value.  A quoted value open at the end of the page runs
+# to the end; "a= >" has an empty value.
+_ATTRIBUTE = rf"""(?:[{_WS}/]++|(?<=["']))
+                  (?>[^{_WS}/>][^{_WS}/>=]*+
+                     (?:[{_WS}]*+=[{_WS}]*+(?:"[^"]*+(?:"|\Z)|'[^']*+(?:'|\Z)|[^{_WS}>"'][^{_WS}>]*+)?)?)"""
+_NAME = rf"[a-z][^{_WS}/>]*+"  # a tag's
+_TAG_END = rf"[{_WS}/]*+(?:>|\Z)"
 _OPENING_TAG_END = rf"(?:[{_WS}/]*[{_WS}])?(?:>|\Z)"  # not "/>": a raw text element's text follows
 _ENDS_NAME = rf"(?=[{_WS}/>]|\Z)"
 
@@ -61,33 +47,33 @@ def _named(names) -> str:
 
 
 def _tokens(limit: int) -> re.Pattern:
-    """Every markup token of a page, each read whole; the group ``stop`` holds "<" where a start
-    tag has more than ``limit`` attributes, or a script holds ``<!--``.  (Past a stop, ``findall``
-    may read a script as markup: a page with a stop is read again by ``cap_attributes``.)"""
-    most = f"{{0,{limit}}}"
+    """Every markup token of a page, each read whole.  The group ``stop`` holds "<" where a
+    start tag has more than ``limit`` attributes or a script holds ``<!--``, and takes the rest of
+    the page: ``cap_attributes`` reads a page with a stop again, token by token."""
+    most = f"(?:{_ATTRIBUTE}){{0,{limit}}}+"
     raw = "".join(rf"""
-      | <{_named([name])}{_attributes(most, name)}{_OPENING_TAG_END}[^<]*(?:<(?!/{name}{_ENDS_NAME})[^<]*)*"""
+      | <{_named([name])}{most}{_OPENING_TAG_END}[^<]*+(?:<(?!/{name}{_ENDS_NAME})[^<]*+)*+"""
                   for name in _RAW)
     return re.compile(rf"""
-        <!--(?:-?>|.*?--!?>|.*)                                    # comment, <!--> and <!---> too
-      | <[!?][^>]*>?                                               # doctype, CDATA, bogus comment
-      | </{_NAME}{_attributes("*", "e")}[{_WS}/]*>?                  # end tag, attributes and all
-      | </(?:[^a-z>][^>]*)?>?                                      # </>, or a bogus comment
+        <(?!{_named(_SPECIAL)}){_NAME}{most}{_TAG_END}              # start tag
+      | </{_NAME}(?:{_ATTRIBUTE})*+{_TAG_END}                      # end tag, attributes and all
+      | <!--(?:-?>|.*?--!?>|.*)                                   # comment, <!--> and <!---> too
+      | <[!?][^>]*+>?                                             # doctype, CDATA, bogus comment
+      | </(?:>|[^a-z>][^>]*+>?|\Z)                                # </>, or a bogus comment
       {raw}
-      | <{_named(["script"])}{_attributes(most, "s")}{_OPENING_TAG_END}   # a script without escapes
-            [^<]*(?:<(?!!--|/script{_ENDS_NAME})[^<]*)*(?=</script{_ENDS_NAME}|\Z)
-      | <{_named(["plaintext"])}{_attributes(most, "p")}{_OPENING_TAG_END}.*
-      | <(?!{_named(_SPECIAL)}){_atomic(_NAME, "n")}{_attributes(most, "t")}{_TAG_END}
-      | <(?![a-z])                                                 # "<" as text
-      | (?P<stop><){_atomic(_NAME, "sn")}{_attributes("*", "sa")}    # whole: no rereading from inside
+      | <{_named(["script"])}{most}{_OPENING_TAG_END}              # a script without escapes
+            [^<]*+(?:<(?!!--|/script{_ENDS_NAME})[^<]*+)*+(?=</script{_ENDS_NAME}|\Z)
+      | <{_named(["plaintext"])}{most}{_OPENING_TAG_END}.*
+      | <(?![a-z!/?])                                             # "<" as text
+      | (?P<stop><).*
       """, _FLAGS)
 
 
 _PATTERNS: dict[int, tuple[re.Pattern, re.Pattern]] = {}  # limit: (tokens, its first attributes)
 _TAG_NAME = re.compile(f"<({_NAME})", _FLAGS)
-_EVERY_ATTRIBUTE = re.compile(_attributes("*", "a"), _FLAGS)
+_EVERY_ATTRIBUTE = re.compile(f"(?:{_ATTRIBUTE})*+", _FLAGS)
 _END_OF_TAG = re.compile(_TAG_END, _FLAGS)
-_ESCAPE_CLOSED = re.compile("-*>")
+_ESCAPE_CLOSED = re.compile("-*+>")
 _SCRIPT = {
     "plain": re.compile(f"<!--|</script{_ENDS_NAME}", _FLAGS),
     "escaped": re.compile(f"-{{2,}}>|</script{_ENDS_NAME}|<script{_ENDS_NAME}", _FLAGS),
@@ -102,12 +88,9 @@ def cap_attributes(html: str, limit: int = MAX_ATTRIBUTES) -> str:
     if len(html) < _SMALL:
         return html
     if limit not in _PATTERNS:
-        _PATTERNS[limit] = _tokens(limit), re.compile(_attributes(f"{{{limit}}}", "a"), _FLAGS)
+        _PATTERNS[limit] = _tokens(limit), re.compile(f"(?:{_ATTRIBUTE}){{{limit}}}+", _FLAGS)
     tokens, first = _PATTERNS[limit]
-    found = tokens.findall(html)  # "" for each token, "<" for a stop (tuples of groups on 3.10)
-    if tokens.groups > 1:
-        found = [groups[tokens.groupindex["stop"] - 1] for groups in found]
-    if "<" not in found:
+    if "<" not in tokens.findall(html):  # "" for each token, "<" for a stop
         return html
     cuts, pos = [], 0
     while pos is not None:
