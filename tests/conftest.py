@@ -234,6 +234,22 @@ PRE_PAGE = ("<p>Call it <code>twice</code>\n like\n this:</p>"
             "<div><code>x = 1\ny = 2</code></div>")
 
 
+def write_warc(path: Path, responses) -> Path:
+    """A gzipped WARC file of HTTP responses, given as (URL, content type, body bytes)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, content_type, body in responses:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                          http_headers=headers))
+    return path
+
+
 def nonspace_len(text: str) -> int:
     return sum(not ch.isspace() for ch in text)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import io
 import json
 
 import numpy as np
 import pytest
 
-from conftest import raw_text, synthetic_html, synthetic_lines
+from conftest import raw_text, synthetic_html, synthetic_lines, write_warc
 from corpus import Options, SiteLineCounter, clean_corpus
 from corpus.formats import read_records
 from corpus.sitelines import line_keys
@@ -141,20 +140,10 @@ def test_zstd_and_parquet_round_trip(tmp_path, model_file, trained_model):
 
 
 def test_warc_responses_become_jsonl_records(tmp_path, model_file, trained_model):
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    path = tmp_path / "crawl.warc.gz"
     htmls = [synthetic_html(700 + i, labelled=False) for i in range(3)]
-    with open(path, "wb") as handle:
-        writer = WARCWriter(handle, gzip=True)
-        for i, html in enumerate(htmls):
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(f"https://w.example/{i}", "response",
-                                                          payload=io.BytesIO(html.encode()), http_headers=headers))
-        image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record("https://w.example/x.png", "response",
-                                                      payload=io.BytesIO(b"\x89PNG"), http_headers=image))
+    path = write_warc(tmp_path / "crawl.warc.gz", [(f"https://w.example/{i}", "text/html; charset=utf-8", html.encode())
+                                                   for i, html in enumerate(htmls)]
+                      + [("https://w.example/x.png", "image/png", b"\x89PNG")])
     run([path], tmp_path / "out", model_file)
     out = read_out(tmp_path / "out" / "crawl.jsonl.gz")
     assert [r["url"] for r in out] == [f"https://w.example/{i}" for i in range(3)]

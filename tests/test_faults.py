@@ -22,7 +22,7 @@ import joblib
 import pytest
 
 import model.persistence as persistence
-from conftest import raw_text, synthetic_html, synthetic_lines
+from conftest import raw_text, synthetic_html, synthetic_lines, write_warc
 from corpus import Options, clean_corpus
 from corpus.formats import read_records
 from model import ModelError, load_model
@@ -425,19 +425,6 @@ def test_parquet_keeps_a_column_null_in_the_first_rows_and_goes_on_to_the_next_i
 
 # -- 5: a full disk leaves no partial file ----------------------------------------------------
 
-def _warc(path: Path, pages: list[str]) -> Path:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    with open(path, "wb") as handle:
-        writer = WARCWriter(handle, gzip=True)
-        for i, page in enumerate(pages):
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(f"https://w.example/{i}", "response",
-                                                          payload=io.BytesIO(page.encode()), http_headers=headers))
-    return path
-
-
 @pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE")
 def test_a_full_disk_removes_the_partial_file_and_the_run_goes_on(model_file, tmp_path):
     import random
@@ -445,7 +432,8 @@ def test_a_full_disk_removes_the_partial_file_and_the_run_goes_on(model_file, tm
     rng = random.Random(5)  # words that do not compress: the output outgrows the limit
     pages = ["<p>" + " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
                               for _ in range(3000)) + "</p>" for _ in range(8)]
-    big = _warc(tmp_path / "big.warc.gz", pages)
+    big = write_warc(tmp_path / "big.warc.gz", [(f"https://w.example/{i}", "text/html", page.encode())
+                                                for i, page in enumerate(pages)])
     small = write_lines(tmp_path / "small.jsonl", [{"id": 0, "text": "ok"}])
     limit = 100_000  # bytes any one file may have: the "disk" of this process
 
