@@ -219,10 +219,10 @@ def ids(path: Path) -> list:
     return [record["id"] for _, record in read_records(path)]
 
 
-def corpus_run(inputs, out, model_file, jobs=1, **options):
+def corpus_run(inputs, out, model_file, jobs=1, batch_size=2, **options):
     messages = []
-    summary = clean_corpus(inputs, out, Options(model_path=str(model_file), **options), jobs=jobs, batch_size=2,
-                           progress=False, log=messages.append)
+    summary = clean_corpus(inputs, out, Options(model_path=str(model_file), **options), jobs=jobs,
+                           batch_size=batch_size, progress=False, log=messages.append)
     return summary, messages
 
 
@@ -415,7 +415,7 @@ def test_parquet_keeps_a_column_null_in_the_first_rows_and_goes_on_to_the_next_i
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp_path / "late.parquet")
     after = write_lines(tmp_path / "after.jsonl", records(2))
     summary, messages = corpus_run([tmp_path / "late.parquet", after], tmp_path / "out", model_file,
-                                   with_labels=True)
+                                   batch_size=500, with_labels=True)
     assert summary.files_done == 2 and summary.files_failed == 0, messages
     table = pq.read_table(tmp_path / "out" / "late.parquet")
     assert table.column("note").to_pylist()[-1] == "set at last" and table.num_rows == 1501
