@@ -330,7 +330,7 @@ def _stop(pool, failed: bool) -> None:
     if failed:
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.kill()
-    pool.shutdown(cancel_futures=True) if isinstance(pool, ProcessPoolExecutor) else pool.shutdown()
+    pool.shutdown(cancel_futures=True)
 
 
 def _check_model(options: Options) -> None:
