@@ -32,16 +32,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from conftest import write_warc  # noqa: E402
+from hostile_report import CLI  # noqa: E402  (the command, then its peak memory as the last line of stderr)
 from test_faults import (BAD_PAGES, CJK, CONTROLS, GOOD_PAGE, NOT_CHARSETS, _dumped, _RunsCode, alive,  # noqa: E402
                          children, lines_in, records, write_lines)
 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
-# The command, then its peak memory (VmHWM of its own process, which rusage would mix with ours).
-CLI = ("import re, sys, cli\n"
-       "code = cli.main(sys.argv[1:])\n"
-       "status = open('/proc/self/status').read()\n"
-       "print('peak-mb', int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024, file=sys.stderr)\n"
-       "sys.exit(code)\n")
 TIMEOUT = 900
 COLUMNS = ("tried", "crashes", "hangs", "records lost", "code run", "left behind", "wrong or unclear")
 
@@ -299,7 +294,7 @@ def refused_models(tmp: Path) -> Row:
                               "--quiet", *flags])
         row["tried"] += 1
         row["crashes"] += crashed(result)
-        message = [line for line in result.stderr.decode().splitlines() if not line.startswith("peak-mb")]
+        message = result.stderr.decode().splitlines()[:-1]  # the last line: the peak memory
         row["wrong or unclear"] += result.returncode != 2 or len(message) != 1 or expected not in message[0]
         row.notes.append(name)
     return row
@@ -435,9 +430,8 @@ def cost(tmp: Path, command: str, page: bytes, extra=()) -> tuple[float | None, 
         return None, None, "did not end in 600 s"
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = result.stderr.decode().splitlines()
-    peak = int(lines[-1].split()[1]) if lines and lines[-1].startswith("peak-mb") else None
-    said = " ".join(line for line in lines if not line.startswith("peak-mb"))[:90] or f"exit {result.returncode}"
-    return cpu, peak, said
+    peak = int(lines.pop()) if lines and lines[-1].isdigit() else None  # None: killed before it said
+    return cpu, peak, " ".join(lines)[:90] or f"exit {result.returncode}"
 
 
 def wcxb_attribute_cap(data: Path) -> str:
