@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .pages import PageIndex, group_codes
+from .tokens import UNIT
 
 # Base features whose neighbourhood is described.
 NEIGHBOUR_BASE = ("n_words_log", "stopword_share", "ends_terminal", "link_share", "title_word_share",
@@ -54,7 +55,6 @@ FEATURES = {
        for base in NEIGHBOUR_BASE for w in WINDOWS},
 }
 _DIGIT = re.compile(r"\d")
-_WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+")
 
 
@@ -86,7 +86,7 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: 
     first[np.unique(same_text, return_index=True)[1]] = True
     # The first two words: the keys of a widget's or a spec sheet's rows ("Wind: 4 m/s"), the
     # openings of repeated cards ("Posted by ..."); rarely shared by two paragraphs.
-    openings = np.asarray([_NUMBER.sub("0", " ".join(_WORD.findall(t[:80].lower())[:2])) for t in texts],
+    openings = np.asarray([_NUMBER.sub("0", " ".join(UNIT.findall(t[:80].lower())[:2])) for t in texts],
                           dtype=object)
     same_opening = group_codes(pages.row_page, pd.factorize(openings)[0])
     opening_dup_log = np.log1p(np.where(openings != "", np.bincount(same_opening)[same_opening] - 1, 0)

@@ -9,7 +9,7 @@ repeated structure) let the model condition on the kind of page (article, listin
 
 Section features: the nearest heading above a block (an HTML heading, or in plain text a short
 line standing alone) and what it announces: related items, comments, reviews, sharing,
-newsletters, FAQs, shipping.  Keywords cover English and a few other languages.
+newsletters, FAQs, shipping.  Keywords cover English and the languages most common on the web.
 """
 
 from __future__ import annotations
@@ -22,15 +22,29 @@ import pandas as pd
 from .pages import PageIndex, group_codes
 
 MIN_GROUP = 3
-SECTION_KEYWORDS = {
+SECTION_KEYWORDS = {  # English and the languages most common on the web, lowercase (matched ignoring case)
     "related": r"related|similar|you (?:may|might) (?:also )?like|recommend|more from|read (?:more|next)|also read"
-               r"|trending|popular|latest|more stories|weitere|ähnlich|similaires|relacionad|correlat",
-    "comments": r"comment|repl(?:y|ies)|responses|discussion|kommentar|commentaire|comentario",
-    "reviews": r"review|rating|testimonial|bewertung|\bavis\b|reseña",
-    "share": r"\bshare|follow us|teilen|partager|compartir",
-    "newsletter": r"newsletter|subscribe|sign up|abonn|inscri",
-    "faq": r"\bfaq|frequently asked|questions",
-    "shipping": r"shipping|delivery|returns|versand|livraison|envío",
+               r"|trending|popular|latest|more stories|most read|weitere|ähnlich|meistgelesen|auch interessant"
+               r"|similaires|lire aussi|même sujet|même rubrique|les plus lus|relacionad|más leído|más noticias"
+               r"|correlat|più lett|leggi anche|mais lidas|gerelateerd|meest gelezen|lees ook|zobacz|polecamy"
+               r"|podobne|najczęściej|powiązane|czytaj (?:też|także|również)|więcej (?:z|na temat)|читайте|по теме"
+               r"|похожие|популярн|самое читаемое|другие новости|ещё новости|еще новости|смотрите также|схожі"
+               r"|σχετικ|διαβάστε|δημοφιλ|περισσότερα|související|nejčtenější|ilgili|benzer|en çok okunan"
+               r"|相关|相關|推荐|推薦|热门|熱門|热点|熱點|延伸|更多|最新|排行|関連|おすすめ|人気|관련|추천|인기",
+    "comments": r"comment|repl(?:y|ies)|responses|discussion|kommentar|commentaire|comentario|comentário|komentarz"
+                r"|komentář|diskuse|reactie|yorum|комментари|обсуждени|коментар|σχόλι|评论|評論|留言|网友|網友|跟帖"
+                r"|コメント|댓글",
+    "reviews": r"review|rating|testimonial|bewertung|\bavis\b|reseña|opiniones|recensioni|avaliaç|opinie|recenzj"
+               r"|отзыв|αξιολογ|评价|評價|点评|レビュー|口コミ|리뷰|후기",
+    "share": r"\bshare|follow us|teilen|partager|compartir|compartilh|condividi|delen|paylaş|udostępnij"
+             r"|podziel się|поделит|поширит|κοινοποί|μοιραστ|分享|シェア|공유",
+    "newsletter": r"newsletter|subscribe|sign up|abonn|inscri|suscrib|iscriviti|assine|subskryb|zapisz się"
+                  r"|подпис|εγγραφ|订阅|訂閱|購読|구독",
+    "faq": r"\bfaq|frequently asked|questions|häufig gestellte|preguntas frecuentes|domande frequenti"
+           r"|perguntas frequentes|najczęściej zadawane|часто задаваемые|συχνές ερωτήσεις|常见问题|常見問題"
+           r"|よくある質問|자주 묻는",
+    "shipping": r"shipping|delivery|returns|versand|livraison|envío|spedizione|entrega|verzending|dostawa|wysyłka"
+                r"|доставка|αποστολ|配送|运费|運費|送料|배송",
 }
 _SECTION_RES = {key: re.compile(pattern, re.I) for key, pattern in SECTION_KEYWORDS.items()}
 

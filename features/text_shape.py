@@ -15,6 +15,7 @@ import numpy as np
 
 from .function_words import FUNCTION_CHARS, FUNCTION_WORDS
 from .pages import PageIndex
+from .tokens import UNIT, UNSPACED, is_unspaced_astral
 
 # Character classes.
 OTHER, UPPER, LOWER, DIGIT, PUNCT, SYMBOL, SPACE = range(7)
@@ -68,8 +69,10 @@ def _build_tables():
 
 CHAR_CLASS, SCRIPT, FUNCTION_CHAR = _build_tables()
 
-_WORD = re.compile(r"\w+")
-_TERMINAL = frozenset(".!?…。！？;")
+# Sentence ends of many scripts: Latin, CJK (。！？), Greek question mark (;), Devanagari and Bengali
+# danda (। ॥), Arabic and Urdu (؟ ۔), Armenian (։), Ethiopic (።), Myanmar (။), Tibetan (།).
+_SENTENCE_ENDS = ".!?。！？।॥؟۔։።။།"
+_TERMINAL = frozenset(_SENTENCE_ENDS + "…;")
 _CLOSERS = "\"'”’»)]›\u00a0 \n"
 # Symbols that open a list item; "-" last, so that it cannot form a range in a character class.
 _BULLET_SYMBOLS = "•·▪◦‣●○■□◆◇►▶➤→*+–—-"
@@ -82,7 +85,8 @@ _DATE = (rf"\b\d{{4}}[{_DATE_SEPARATORS}]\d{{1,2}}[{_DATE_SEPARATORS}]\d{{1,2}}\
          rf"|\b\d{{1,2}}[{_DATE_SEPARATORS}]\d{{1,2}}[{_DATE_SEPARATORS}]\d{{2,4}}\b"
          r"|\b\d{1,2}(?:st|nd|rd|th)?\.?\s+[^\W\d_]{3,12}\.?,?\s+\d{4}\b"
          r"|\b[^\W\d_]{3,12}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
-         r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b")
+         r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+         r"|\d{1,4}[年년]\s?\d{1,2}[月월]|\d{1,2}[月월]\s?\d{1,2}[日일]")  # 2011年11月1日, 11월 1일
 _TIME = r"\b\d{1,2}:\d{2}\b"
 _URL = r"https?://|www\.|\b[\w-]+\.(?:com|org|net|io|co|de|uk|fr|ru|info)\b"
 _EMAIL = r"[\w.+-]+@[\w-]+\.[\w.-]+"
@@ -120,7 +124,7 @@ _CROSS_LINK = (r"^\s*(?:[▸»›>" + _BULLET_SYMBOLS + r"]\s*)?[\[(【*_]*"
 
 FEATURES = {
     "n_chars_log": "log(1 + non-space characters of the block)",
-    "n_words_log": "log(1 + words (\\w+ tokens))",
+    "n_words_log": "log(1 + words: \\w+ runs, each character a word in scripts without spaces (features.tokens))",
     "mean_word_len": "mean word length in characters",
     "letter_share": "letters / non-space characters",
     "digit_share": "digits / non-space characters",
@@ -132,12 +136,12 @@ FEATURES = {
     "stopword_share": "function words / words (function characters / letters for CJK text)",
     "cjk_share": "Han, kana and hangul letters / letters",
     "script_is_page_script": "1 when the block's main script is the page's main script (NaN: no letters)",
-    "ends_terminal": "1 when the text ends in sentence punctuation (. ! ? … 。), quotes allowed",
+    "ends_terminal": "1 when the text ends in sentence punctuation of any script (. ! ? … 。 । ؟ ...), quotes allowed",
     "ends_colon": "1 when the text ends in a colon",
     "n_sentences": "count of sentence punctuation marks followed by a space or the end",
     "comma_per_word": "commas / words",
     "is_bullet": "1 when the line starts with a list bullet or a list number",
-    "has_date": "1 when the text holds a date (numeric, day-month-year, month-day-year, 'N days ago')",
+    "has_date": "1 when the text holds a date (numeric, day-month-year, month-day-year, 'N days ago', 2011年11月1日)",
     "has_time": "1 when the text holds a clock time",
     "has_url": "1 when the text holds a URL or a web domain",
     "has_email": "1 when the text holds an e-mail address",
@@ -157,8 +161,8 @@ def _code_table(predicate) -> np.ndarray:
 # Python's re: \w is str.isalnum() or "_", \s is str.isspace() (str patterns, Unicode mode).
 IS_WORD = _code_table(lambda ch: ch.isalnum() or ch == "_")
 IS_SPACE = _code_table(str.isspace)
-SENTENCE_END = _code_table(lambda ch: ch in ".!?。！？")
-COMMA = _code_table(lambda ch: ch in ",，、")
+SENTENCE_END = _code_table(lambda ch: ch in _SENTENCE_ENDS)
+COMMA = _code_table(lambda ch: ch in ",，、،")
 SEPARATOR = _code_table(lambda ch: ch in _SEPARATORS)
 CROSS_LINK_END = _code_table(lambda ch: ch in _CROSS_LINK_ENDS)
 _FLAG_PATTERNS = {name: re.compile(pattern, re.I) for name, pattern in (
@@ -205,9 +209,10 @@ def _flag_candidates(codes, classes, astral, is_space, rows_with) -> dict[str, n
     currency = np.isin(codes, [ord(ch) for ch in _CURRENCY_SIGNS])
     unit = currency | (low == ord("u")) | (low == ord("e")) | (low == ord("g"))  # $, usd, eur, gbp
     return {
-        # 2024-05-06, 6/5/24; " 2024" after a day and a month name; "3 days ago".
+        # 2024-05-06, 6/5/24; " 2024" after a day and a month name; "3 days ago"; 2024年5月, 5월 6일.
         "has_date": rows_with(_sequence(digit, np.isin(codes, [ord(ch) for ch in _DATE_SEPARATORS]), digit)
-                              | _sequence(is_space, digit, digit, digit, digit))
+                              | _sequence(is_space, digit, digit, digit, digit)
+                              | _sequence(digit, np.isin(codes, [ord(ch) for ch in "年년月월"])))
                     | (rows_with(_sequence(digit, is_space)) & rows_with(letters("ago"))),
         "has_time": rows_with(_sequence(digit, codes == ord(":"), digit, digit)),
         "has_price": rows_with(_sequence(currency, digit) | _sequence(currency, is_space, digit)
@@ -261,14 +266,17 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
     cjk = script_counts[:, [SCRIPTS.index(s) for s in ("han", "kana", "hangul")]].sum(axis=1)
     function_chars = per_block(FUNCTION_CHAR[bmp] & ~astral)
 
-    # Words: maximal runs of \w characters.
+    # Words: maximal runs of \w characters, each character a word of its own in the scripts
+    # written without spaces (``features.tokens``).
     is_word = IS_WORD[bmp]
+    unit = UNSPACED[bmp] & ~astral
     for j in np.flatnonzero(astral):
         is_word[j] = chr(codes[j]).isalnum()
-    before = np.concatenate(([False], is_word[:-1]))
-    after = np.concatenate((is_word[1:], [False]))
-    starts = np.flatnonzero(is_word & ~before)
-    ends = np.flatnonzero(is_word & ~after) + 1
+        unit[j] = is_unspaced_astral(int(codes[j]))
+    unit &= is_word
+    breaks = ~is_word | unit  # a word ends before and after each of these
+    starts = np.flatnonzero(is_word & np.concatenate(([True], breaks[:-1])) | unit)
+    ends = np.flatnonzero(is_word & np.concatenate((breaks[1:], [True])) | unit) + 1
     word_block = block_of_char[starts]
     n_words = np.bincount(word_block, minlength=n)
     word_len = np.bincount(word_block, weights=ends - starts, minlength=n)
@@ -276,7 +284,7 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
     digits_before = np.concatenate(([0], np.cumsum(classes == DIGIT)))
     numeric = np.bincount(word_block, weights=(digits_before[ends] - digits_before[starts]) == (ends - starts),
                           minlength=n)
-    is_stop = np.fromiter(map(FUNCTION_WORDS.__contains__, map(str.lower, _WORD.findall(joined))), bool,
+    is_stop = np.fromiter(map(FUNCTION_WORDS.__contains__, map(str.lower, UNIT.findall(joined))), bool,
                           len(starts))
     stop = np.bincount(word_block, weights=is_stop, minlength=n)
 

@@ -20,6 +20,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
 from features.pages import PageIndex
+from features.tokens import UNIT_PATTERN
 
 FEATURES = {
     "lex": "probability of content from the block's hashed word 1-2-grams (linear model)",
@@ -32,15 +33,21 @@ NAMES = tuple(FEATURES)
 
 
 N_HASHED = 2 ** 20
+MIN_SEEN = 2  # training blocks an n-gram must occur in to count as known
+KNOWN = {
+    "lex_known": "share of the block's word 1-2-grams the word model saw in training (NaN: no words)",
+    "lex_known_page": "word-weighted mean lex_known over the page",
+}
 _CHUNK = 20_000  # texts per pass: bounds the memory of the token lists
-_WORD_OR_END = re.compile(r"\w+|\x00")  # \x00 separates the blocks of a batch
+_WORD_OR_END = re.compile(UNIT_PATTERN + "|\x00")  # \x00 separates the blocks of a batch
 
 
 def hash_ngrams(texts) -> sp.csr_matrix:
     """Rows of l2-normalised counts of each text's lowercased word 1- and 2-grams, hashed into
     ``N_HASHED`` columns: bit for bit the float32 matrix of scikit-learn's ``HashingVectorizer(
-    n_features=2**20, ngram_range=(1, 2), alternate_sign=False, token_pattern=r"(?u)\\b\\w+\\b",
-    dtype=np.float32)``, for a sequence of str.
+    n_features=2**20, ngram_range=(1, 2), alternate_sign=False, token_pattern=features.tokens.UNIT_PATTERN,
+    dtype=np.float32)``, for a sequence of str.  Words are ``features.tokens`` units: in Chinese
+    or Japanese text the 1- and 2-grams are of characters.
 
     Computed a chunk of texts at a time: one tokenising pass over the joined texts, and each
     distinct token and bigram hashed once (a batch repeats most of them), where scikit-learn
@@ -101,23 +108,42 @@ class LexicalModel:
     def fit(self, matrix, y, weight) -> "LexicalModel":
         self.linear_ = SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=self.epochs, tol=None,
                                      random_state=self.random_state).fit(matrix, y, sample_weight=weight)
+        self.seen_ = np.packbits(np.bincount(matrix.indices, minlength=N_HASHED) >= MIN_SEEN)
         return self
 
     def predict(self, matrix) -> np.ndarray:
         return self.linear_.predict_proba(matrix)[:, 1]
 
+    def known(self, matrix) -> np.ndarray:
+        """Share of each row's distinct word 1-2-grams that at least ``MIN_SEEN`` training blocks
+        held (NaN for a row without words): low for text in a language the model never saw."""
+        seen = np.unpackbits(self.seen_, count=N_HASHED).view(bool)
+        hits = np.concatenate(([0], np.cumsum(seen[matrix.indices])))
+        indptr = matrix.indptr
+        n = np.diff(indptr)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(n > 0, (hits[indptr[1:]] - hits[indptr[:-1]]) / n, np.nan)
 
-def lexical_features(p: np.ndarray, page: np.ndarray, n_words: np.ndarray) -> np.ndarray:
-    """Columns ``NAMES`` from per-block lexical probabilities ``p``."""
-    pages = PageIndex(page)
-    weight = np.where(np.isnan(p), 0.0, np.maximum(n_words, 1.0))  # blocks without a value count for nothing
+
+def _page_mean(pages: PageIndex, values: np.ndarray, n_words: np.ndarray) -> np.ndarray:
+    """Word-weighted mean of ``values`` over each block's page (blocks without a value count for nothing)."""
+    weight = np.where(np.isnan(values), 0.0, np.maximum(n_words, 1.0))
     total = pages.page_sum(weight)
     with np.errstate(invalid="ignore", divide="ignore"):
-        page_mean = np.where(total > 0, pages.page_sum(np.nan_to_num(p) * weight) / total, np.nan)
-    return np.column_stack([
+        return np.where(total > 0, pages.page_sum(np.nan_to_num(values) * weight) / total, np.nan)
+
+
+def lexical_features(p: np.ndarray, page: np.ndarray, n_words: np.ndarray, known: np.ndarray | None = None
+                     ) -> np.ndarray:
+    """Columns ``NAMES`` from per-block lexical probabilities ``p`` (and ``KNOWN`` from ``known``)."""
+    pages = PageIndex(page)
+    columns = [
         p,
         pages.shift(p, -1),
         pages.shift(p, 1),
         pages.window_mean(p, 3, 3, exclude_self=True),
-        page_mean,
-    ])
+        _page_mean(pages, p, n_words),
+    ]
+    if known is not None:
+        columns += [known, _page_mean(pages, known, n_words)]
+    return np.column_stack(columns)

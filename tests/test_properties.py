@@ -190,10 +190,11 @@ def test_classify_has_one_row_per_block_and_probabilities_in_0_1(trained_model, 
 def _same_as_scikit_learn(texts):
     from sklearn.feature_extraction.text import HashingVectorizer
 
+    from features.tokens import UNIT_PATTERN
     from model.lexical import hash_ngrams
 
     reference = HashingVectorizer(n_features=2 ** 20, ngram_range=(1, 2), alternate_sign=False, norm="l2",
-                                  lowercase=True, token_pattern=r"(?u)\b\w+\b", dtype=np.float32)
+                                  lowercase=True, token_pattern=UNIT_PATTERN, dtype=np.float32)
     ours = hash_ngrams(texts)
     expected = reference.transform(texts) if texts else ours[:0]
     assert ours.shape == (len(texts), 2 ** 20) and ours.dtype == np.float32
@@ -207,7 +208,7 @@ def test_word_hashing_equals_scikit_learns_hashing_vectorizer(texts):
 
 def test_word_hashing_equals_scikit_learns_on_case_and_separator_traps():
     _same_as_scikit_learn(["ΟΔΟΣ ΟΔΟΣ", "İstanbul İSTANBUL", "a\x00b c\x00", "", "word", "Word word WORD",
-                           "déjà vu — déjà vu", "東京 タワー", "x" * 50 + " y", ""])
+                           "déjà vu — déjà vu", "東京 タワー", "港口节回来了。", "x" * 50 + " y", "ภาษา฿1", ""])
     _same_as_scikit_learn([])
     _same_as_scikit_learn([""])
 

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from .metrics import word_tokens
+from features.tokens import word_units
 
 MIN_RUN = 3
 MIN_SHARE = 0.5
@@ -25,10 +25,10 @@ MIN_SHARE = 0.5
 
 def matched_share(block_texts: list[str], gold: str) -> np.ndarray:
     """Share of each block's words that align with the gold text (NaN for blocks without words)."""
-    block_words = [word_tokens(t) for t in block_texts]
+    block_words = [word_units(t) for t in block_texts]
     sizes = np.array([len(w) for w in block_words], dtype=np.int64)
     flat = [w for words in block_words for w in words]
-    gold_words = word_tokens(gold)
+    gold_words = word_units(gold)
     if not flat or not gold_words:
         return np.where(sizes > 0, 0.0, np.nan)
     # Map words to integers: SequenceMatcher hashes elements, ints are cheapest.
