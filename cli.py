@@ -270,7 +270,9 @@ def cmd_evaluate(args) -> int:
             print(format_comparison(model_scores, others, model_seconds))
             entry["compare"] = {name: {"pages": r["pages"], "seconds": r["seconds"],
                                        "word_f1": float(r["scores"]["word_f1"].mean()) if r["pages"] else None,
-                                       "by_type": r["scores"].groupby("page_type")["word_f1"].mean().to_dict()}
+                                       "by_type": r["scores"].groupby("page_type")["word_f1"].mean().to_dict(),
+                                       "by_language": r["scores"].groupby("language")[["word_f1", "char_f1"]].mean()
+                                       .dropna(axis=1, how="all").to_dict("index")}
                                 for name, r in others.items()}
             if model_seconds:
                 entry["model_pages_per_second"] = len(subset) / model_seconds

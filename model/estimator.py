@@ -30,10 +30,11 @@ from features.pages import PageIndex
 
 from .decision import keep_blocks, page_cuts
 from .first_pass import NAMES as FIRST_PASS_NAMES, first_model, first_pass_features
-from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
+from .lexical import KNOWN as KNOWN_FEATURES, NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
 
 CONTENT, BOILERPLATE = "content", "boilerplate"
 LABELS = (BOILERPLATE, CONTENT)  # classes_, in predict_proba column order
+KNOWN_NAMES = tuple(KNOWN_FEATURES)
 _CROSS_LINK_COLUMN = FEATURE_NAMES.index("cross_link_cue")  # in the model matrix, which starts with FEATURE_NAMES
 _WORDS_COLUMN = FEATURE_NAMES.index("n_words_log")
 
@@ -138,7 +139,8 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, threshold=0.5, page_cut=True, max_iter=300, learning_rate=0.1, max_leaf_nodes=63,
                  min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, page_weight_cap=2000.0,
-                 lexical=True, lexical_folds=3, first_pass=40, drop_cross_links=True, random_state=0):
+                 lexical=True, lexical_folds=3, first_pass=40, drop_cross_links=True, lexical_known=False,
+                 unseen_language_share=0.25, random_state=0):
         self.threshold = threshold
         self.page_cut = page_cut
         self.max_iter = max_iter
@@ -152,19 +154,23 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         self.lexical_folds = lexical_folds
         self.first_pass = first_pass
         self.drop_cross_links = drop_cross_links
+        self.lexical_known = lexical_known
+        self.unseen_language_share = unseen_language_share
         self.random_state = random_state
 
     def __setstate__(self, state):
         # A model saved before the first pass existed has none: it loads and predicts as it did.
         state.setdefault("first_pass", 0)
         state.setdefault("page_weight_cap", None)  # and one saved before the page weight cap
+        state.setdefault("lexical_known", False)
+        state.setdefault("unseen_language_share", 0.0)
         if "trees_" in state:
             state.setdefault("first_", None)
         super().__setstate__(state)
 
     # -- scikit-learn API -------------------------------------------------------------------
 
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None, languages=None):
         """Fit on blocks ``X`` (block table, or ``prepare_blocks`` of one) with labels ``y``.
 
         ``groups`` (one value per block: pass the site) keeps a group's blocks in one fold of
@@ -192,10 +198,13 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         if self.lexical:
             lexical = LexicalModel(random_state=self.random_state)
             hashed = lexical.transform(texts)
-            oof = _out_of_fold(folds, y, lambda train, held: LexicalModel(random_state=self.random_state).fit(
-                hashed[train], y[train], weight[train]).predict(hashed[held]))
+            oof, known = np.full(len(y), np.nan), np.full(len(y), np.nan)
+            for train, held in folds + self._unseen_language_folds(languages, groups, features.index.to_numpy()):
+                if len(np.unique(y[train])) == 2:
+                    model = LexicalModel(random_state=self.random_state).fit(hashed[train], y[train], weight[train])
+                    oof[held], known[held] = model.predict(hashed[held]), model.known(hashed[held])
             self.lexical_ = lexical.fit(hashed, y, weight)
-            matrix = _with_lexical(features, oof)
+            matrix = _with_lexical(features, oof, known if self.lexical_known else None)
         if self.first_pass:
             def fit_first(rows):
                 return first_model(self.first_pass, self.random_state).fit(
@@ -214,9 +223,28 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = len(self.feature_names_in_)
         return self
 
+    def _unseen_language_folds(self, languages, groups, page) -> list:
+        """Extra (train, held) folds for the word model: for ``unseen_language_share`` of each
+        language's sites (pages without ``groups``), a word model that never saw the language, so
+        that the trees learn what its probabilities are worth on text of an unknown language."""
+        if languages is None or not self.lexical_known or not self.unseen_language_share:
+            return []
+        languages = np.asarray(languages, dtype=object)
+        sites = np.asarray(groups if groups is not None else page, dtype=object)
+        codes, unique_sites = pd.factorize(sites)
+        chosen = np.random.default_rng(self.random_state).random(len(unique_sites)) < self.unseen_language_share
+        folds = []
+        for language in pd.unique(languages):
+            own = languages == language
+            held = np.flatnonzero(own & chosen[codes])
+            if len(held) and (~own).any():
+                folds.append((np.flatnonzero(~own), held))
+        return folds
+
     def model_features(self) -> list[str]:
         """Names of the columns the tree model sees."""
         return (list(FEATURE_NAMES) + (list(LEXICAL_NAMES) if self.lexical else [])
+                + (list(KNOWN_NAMES) if self.lexical and self.lexical_known else [])
                 + (list(FIRST_PASS_NAMES) if self.first_pass else []))
 
     def predict_proba(self, X) -> np.ndarray:
@@ -232,7 +260,9 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "trees_")
         features, texts = self._prepare(X)
         if self.lexical_ is not None and len(features):
-            matrix = _with_lexical(features, self.lexical_.predict(self.lexical_.transform(texts)))
+            hashed = self.lexical_.transform(texts)
+            known = self.lexical_.known(hashed) if getattr(self, "lexical_known", False) else None
+            matrix = _with_lexical(features, self.lexical_.predict(hashed), known)
         else:
             matrix = features.to_numpy()
         if self.first_ is not None and len(features):
@@ -453,10 +483,11 @@ def _append_columns(matrix: np.ndarray, extra: np.ndarray) -> np.ndarray:
     return out
 
 
-def _with_lexical(features: pd.DataFrame, p: np.ndarray) -> np.ndarray:
-    """The feature matrix with the lexical columns of per-block probabilities ``p`` appended."""
+def _with_lexical(features: pd.DataFrame, p: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
+    """The feature matrix with the lexical columns of per-block probabilities ``p`` (and known
+    shares ``known``) appended."""
     n_words = np.expm1(features["n_words_log"].to_numpy())
-    return _append_columns(features.to_numpy(), lexical_features(p, features.index.to_numpy(), n_words))
+    return _append_columns(features.to_numpy(), lexical_features(p, features.index.to_numpy(), n_words, known))
 
 
 def _with_first_pass(matrix: np.ndarray, p: np.ndarray, features: pd.DataFrame) -> np.ndarray:

@@ -145,17 +145,19 @@ def test_training_rows_add_the_single_block_pages_of_the_fitted_pages_only(pages
     features = featurize(pages)
     singles = single_block_pages(pages)
     fitted = np.arange(len(pages)) % 3 != 0
-    X, y, groups = _training_rows(pages, features, fitted, singles)
+    X, y, params = _training_rows(pages, features, fitted, singles)
+    groups, languages = params["groups"], params["languages"]
     blocks = fitted[pages.blocks["page"].to_numpy()]
     n_extra = int(fitted[singles["origin"]].sum())
     assert 0 < n_extra < len(singles)
-    assert len(X) == len(y) == len(groups) == blocks.sum() + n_extra
+    assert len(X) == len(y) == len(groups) == len(languages) == blocks.sum() + n_extra
     page = X["page"].to_numpy()
     assert (page == X.index.to_numpy()).all() and (np.diff(page) >= 0).all()
     assert len(np.unique(page[-n_extra:])) == n_extra and page[-n_extra] > page[-n_extra - 1]
     extra = singles[fitted[singles["origin"]]]
     assert (y[-n_extra:] == extra["label"].to_numpy()).all()
     assert (groups[-n_extra:] == pages.pages["domain"].to_numpy()[extra["origin"]]).all()
+    assert (languages[-n_extra:] == pages.languages()[extra["origin"]]).all()
     assert X["text"].tolist()[-n_extra:] == extra["text"].tolist()
     X0, _, _ = _training_rows(pages, features, fitted, None)
     assert len(X0) == blocks.sum()
@@ -245,26 +247,71 @@ def test_language_of_a_page_is_guessed_from_its_function_words():
     assert guess_language("東京で新しい展示会が開かれた") == "other"
 
 
-def test_report_splits_english_from_other_languages_when_both_are_there():
+def _language_pages(texts_and_langs):
     from features import blocks_from_text
     from training.pages import PageSet
 
-    def page(i, words):
-        text = " ".join(words)
+    def page(i, text, lang):
         table = blocks_from_text(text + "\nHome | Menu").assign(label=[True, False])
         return {"id": f"p{i}", "url": f"https://site{i}.example/a", "page_type": "article", "kind": "text",
-                "gold": text}, table
+                "gold": text, "lang": lang}, table
 
-    english = "the festival is on the harbour and it opens with music for all of the town".split()
-    german = "der Hafen ist am Freitag für alle offen und die Musik ist sehr gut mit dem Chor".split()
-    pages = PageSet.from_pages([page(0, english), page(1, english), page(2, german)])
+    return PageSet.from_pages([page(i, text, lang) for i, (text, lang) in enumerate(texts_and_langs)])
+
+
+ENGLISH_TEXT = "the festival is on the harbour and it opens with music for all of the town"
+GERMAN_TEXT = "der Hafen ist am Freitag für alle offen und die Musik ist sehr gut mit dem Chor"
+
+
+def test_report_has_a_row_per_language_guessed_when_the_data_gives_none():
+    pages = _language_pages([(ENGLISH_TEXT, None), (ENGLISH_TEXT, None), (GERMAN_TEXT, None)])
     rep = report(pages, np.array([0.9, 0.1, 0.9, 0.1, 0.9, 0.9]), 0.5, with_pages=True)
-    assert rep["by_language"]["lang: en"]["pages"] == 2 and rep["by_language"]["lang: not en"]["pages"] == 1
+    assert rep["by_language"]["lang: en"]["pages"] == 2 and rep["by_language"]["lang: de"]["pages"] == 1
     assert rep["by_language"]["lang: en"]["word_f1"] == pytest.approx(1.0)
-    assert rep["by_language"]["lang: not en"]["word_f1"] < 1.0
+    assert rep["by_language"]["lang: de"]["word_f1"] < 1.0
     assert list(rep["pages"]["language"]) == ["en", "en", "de"]
-    assert "lang: not en" in format_report(rep)
+    assert "lang: de" in format_report(rep)
     assert "threshold 0.500 without the page cut" in format_report(rep)
     del rep["page_cut"]  # a report saved before it was recorded
     assert "threshold 0.500; labels" in format_report(rep)
     assert "by_language" not in report(pages.subset(np.array([True, True, False])), np.ones(4), 0.5)
+
+
+def test_report_takes_the_language_the_data_gives_and_pools_rare_ones():
+    from training.evaluate import language_rows
+
+    pages = _language_pages([(ENGLISH_TEXT, "en")] * 12 + [(GERMAN_TEXT, "de"), (GERMAN_TEXT, "nl")])
+    assert list(pages.languages()[-2:]) == ["de", "nl"]  # declared, not guessed
+    rows = report(pages, np.tile([0.9, 0.1], 14), 0.5)["by_language"]
+    assert set(rows) == {"lang: en", "lang: other"} and rows["lang: other"]["pages"] == 2
+    assert set(language_rows(np.array(["en", "en", "none", "unknown"], dtype=object))) == set()
+
+
+def test_chinese_pages_are_scored_by_characters_too():
+    chinese = "港口节回来了。主办方周四确认，船只、乐队和小吃摊将重返老港口。"
+    pages = _language_pages([(chinese, "zh"), (ENGLISH_TEXT, "en")])
+    # Keep the first half of the Chinese page's content block only: as one \w+ token per clause,
+    # word F1 says nothing; character F1 sees the share kept.
+    half = chinese[:len(chinese) // 2]
+    pages.blocks.loc[0, "text"] = half
+    rep = report(pages, np.array([0.9, 0.1, 0.9, 0.1]), 0.5, with_pages=True)
+    chars = rep["by_language"]["lang: zh chars"]
+    assert chars["pages"] == 1 and 0.5 < chars["word_f1"] < 0.8
+    assert rep["pages"]["char_f1"].iloc[0] == pytest.approx(chars["word_f1"])
+    assert np.isnan(rep["pages"]["char_f1"].iloc[1])
+    assert "rows '... chars'" in format_report(rep)
+
+
+def test_comparison_has_the_same_language_rows_as_the_report():
+    from training.compare import format_comparison
+
+    chinese = "港口节回来了。主办方周四确认，船只、乐队和小吃摊将重返老港口。"
+    pages = _language_pages([(chinese, "zh"), (ENGLISH_TEXT, "en"), (GERMAN_TEXT, "de")])
+    rep = report(pages, np.array([0.9, 0.1, 0.9, 0.1, 0.9, 0.1]), 0.5, with_pages=True)
+    others = compare(pages, ["keep-all"])
+    assert others["keep-all"]["scores"]["language"].tolist() == ["zh", "en", "de"]
+    table = format_comparison(rep["pages"], others)
+    rows = {line.split("  ")[0].strip(): line.split() for line in table.splitlines()[2:]}
+    assert {"lang: zh", "lang: en", "lang: de", "lang: zh chars"} <= set(rows)
+    assert rows["lang: zh chars"][-2] == "1.000"  # the model keeps exactly the Chinese content
+    assert float(rows["lang: zh chars"][-1]) < 1.0  # keep-all keeps the menu too

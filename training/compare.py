@@ -23,7 +23,7 @@ import pandas as pd
 
 from features.decode import decode_bytes
 
-from .metrics import word_prf
+from .metrics import UNSPACED_LANGUAGES, char_tokens, word_prf
 from .pages import PageSet
 
 
@@ -33,11 +33,37 @@ def _trafilatura(html: str) -> str:
     return trafilatura.extract(html) or ""
 
 
-def _justext(html: str) -> str:
+# jusText's stoplists by ISO 639-1 code, for the languages of the labelled data and the most common
+# others; a language it has no stoplist for (Chinese, Japanese) runs in its language-independent
+# mode (no stoplist, stopword thresholds 0), as its documentation advises.
+_JUSTEXT_STOPLISTS = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "el": "Greek", "cs": "Czech",
+    "sv": "Swedish", "da": "Danish", "fi": "Finnish", "hu": "Hungarian", "ro": "Romanian", "tr": "Turkish",
+    "bg": "Bulgarian", "hr": "Croatian", "sk": "Slovak", "sl": "Slovenian", "ar": "Arabic", "fa": "Persian",
+    "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "vi": "Vietnamese", "ko": "Korean", "ca": "Catalan",
+}
+
+
+def _justext(html: str, lang: str | None = "en") -> str:
     import justext
 
-    paragraphs = justext.justext(html.encode("utf-8", errors="replace"), justext.get_stoplist("English"))
+    data = html.encode("utf-8", errors="replace")
+    name = _JUSTEXT_STOPLISTS.get(lang or "en")
+    if name:
+        paragraphs = justext.justext(data, justext.get_stoplist(name))
+    else:
+        paragraphs = justext.justext(data, frozenset(), stopwords_low=0, stopwords_high=0)
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def _readability(html: str) -> str:
+    """readability-lxml (a port of Mozilla's Readability.js): the article's HTML, as text."""
+    from lxml import html as lxml_html
+    from readability import Document
+
+    summary = Document(html).summary(html_partial=True)
+    return lxml_html.fromstring(summary).text_content() if summary.strip() else ""
 
 
 def _resiliparse(html: str) -> str:
@@ -58,17 +84,20 @@ def c4_keep(texts) -> np.ndarray:
                      for t in texts], dtype=bool)
 
 
-def _justext_lines(texts) -> str:
+def _justext_lines(texts, lang: str | None = "en") -> str:
     """jusText over plain text: each line becomes a ``<p>`` of a minimal page."""
     import html
 
-    return _justext("<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in texts) + "</body></html>")
+    return _justext("<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in texts) + "</body></html>", lang)
 
 
-HTML_EXTRACTORS = {"trafilatura": _trafilatura, "justext": _justext, "resiliparse": _resiliparse}
+# Each takes the page (HTML, or its block texts) and the page's language (ISO 639-1, or None).
+HTML_EXTRACTORS = {"trafilatura": lambda html, lang: _trafilatura(html), "justext": _justext,
+                   "readability": lambda html, lang: _readability(html),
+                   "resiliparse": lambda html, lang: _resiliparse(html)}
 LINE_BASELINES = {
-    "keep-all": lambda texts: "\n".join(texts),
-    "c4-rules": lambda texts: "\n".join(t for t, k in zip(texts, c4_keep(texts)) if k),
+    "keep-all": lambda texts, lang: "\n".join(texts),
+    "c4-rules": lambda texts, lang: "\n".join(t for t, k in zip(texts, c4_keep(texts)) if k),
     "justext-lines": _justext_lines,
 }
 CHOICES = tuple(HTML_EXTRACTORS) + tuple(LINE_BASELINES)
@@ -83,7 +112,7 @@ def read_source(path: str) -> str:
 
 
 _MODULES = {"trafilatura": "trafilatura", "justext": "justext", "justext-lines": "justext",
-            "resiliparse": "resiliparse"}
+            "readability": "readability", "resiliparse": "resiliparse"}
 
 
 def check_names(names: list[str]) -> None:
@@ -107,6 +136,7 @@ def compare(pageset: PageSet, names: list[str], golds: list[str] | None = None) 
     """
     check_names(names)
     golds = golds if golds is not None else pageset.gold_texts()
+    languages = pageset.languages()
     results = {}
     texts_by_page = pageset.blocks.groupby("page", sort=True)["text"].agg(list)
     for name in names:
@@ -115,23 +145,24 @@ def compare(pageset: PageSet, names: list[str], golds: list[str] | None = None) 
             if name in LINE_BASELINES:
                 texts = texts_by_page.get(i, [])
                 start = time.perf_counter()
-                predicted = LINE_BASELINES[name](texts) if texts else ""
+                predicted = LINE_BASELINES[name](texts, languages[i]) if texts else ""
             else:
                 if page["kind"] != "html" or not isinstance(page["source"], str):
                     continue
                 html = read_source(page["source"])
                 start = time.perf_counter()
                 try:
-                    predicted = HTML_EXTRACTORS[name](html)
+                    predicted = HTML_EXTRACTORS[name](html, languages[i])
                 except ImportError:
                     raise
                 except Exception:  # an extractor crashing on a page scores that page 0
                     predicted = ""
             seconds += time.perf_counter() - start
             page_type = page["page_type"] if isinstance(page["page_type"], str) else "unknown"
-            rows[i] = (page_type, *word_prf(predicted, golds[i]))
-        scores = pd.DataFrame.from_dict(rows, orient="index",
-                                        columns=["page_type", "word_precision", "word_recall", "word_f1"])
+            chars = word_prf(predicted, golds[i], char_tokens) if languages[i] in UNSPACED_LANGUAGES else (np.nan,) * 3
+            rows[i] = (page_type, languages[i], *word_prf(predicted, golds[i]), chars[2])
+        scores = pd.DataFrame.from_dict(rows, orient="index", columns=[
+            "page_type", "language", "word_precision", "word_recall", "word_f1", "char_f1"])
         results[name] = {"scores": scores, "seconds": seconds, "pages": len(rows)}
     return results
 
@@ -146,18 +177,26 @@ def summarise(scores: pd.DataFrame) -> dict:
 
 
 def format_comparison(model_scores: pd.DataFrame, others: dict[str, dict], model_seconds: float | None = None) -> str:
-    """Word F1 per page type: the model beside each extractor, on the pages each one ran on."""
+    """Word F1 per page type and per language (character F1 in the ``chars`` rows of languages
+    written without spaces): the model beside each extractor, on the pages each one ran on."""
+    from .evaluate import language_rows
+
     columns = {"model": model_scores} | {name: r["scores"] for name, r in others.items()}
-    types = sorted(set(model_scores["page_type"]))
+    rows = [("all", "page_type", None, "word_f1")]
+    rows += [(t, "page_type", {t}, "word_f1") for t in sorted(set(model_scores["page_type"]))]
+    languages = model_scores["language"].to_numpy()
+    rows += [(name, "language", set(languages[mask]), "word_f1") for name, mask in language_rows(languages).items()]
+    rows += [(f"lang: {lang} chars", "language", {lang}, "char_f1")
+             for lang in sorted(set(languages) & UNSPACED_LANGUAGES)]
     head = f"{'page type':<14}{'pages':>6}" + "".join(f"{name:>14}" for name in columns)
     lines = [head, "-" * len(head)]
-    for t in ["all"] + types:
+    for label, column, values, metric in rows:
         cells = []
-        for name, scores in columns.items():
-            sel = scores if t == "all" else scores[scores["page_type"] == t]
-            cells.append(f"{sel['word_f1'].mean():>14.3f}" if len(sel) else f"{'-':>14}")
-        n = len(model_scores) if t == "all" else int((model_scores["page_type"] == t).sum())
-        lines.append(f"{t:<14}{n:>6}" + "".join(cells))
+        for scores in columns.values():
+            sel = scores if values is None else scores[scores[column].isin(values)]
+            cells.append(f"{sel[metric].mean():>14.3f}" if len(sel) else f"{'-':>14}")
+        n = len(model_scores) if values is None else int(model_scores[column].isin(values).sum())
+        lines.append(f"{label:<14}{n:>6}" + "".join(cells))
     speed = []
     if model_seconds:
         speed.append(f"model {len(model_scores) / model_seconds:.1f} pages/s")

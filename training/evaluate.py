@@ -12,14 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.function_words import guess_language
 from model.decision import keep_blocks
 
-from .metrics import PageScorer, block_prf
+from .metrics import UNSPACED_LANGUAGES, PageScorer, block_prf, char_tokens
 from .oracle import oracle_selection
 from .pages import PageSet
 
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
+MIN_LANGUAGE_PAGES = 10
 
 
 def featurize(pageset: PageSet, progress: bool = False, chunk_pages: int = 100) -> pd.DataFrame:
@@ -38,6 +38,12 @@ def featurize(pageset: PageSet, progress: bool = False, chunk_pages: int = 100) 
 
 def scorer_for(pageset: PageSet) -> PageScorer:
     return PageScorer(pageset.blocks["text"].tolist(), pageset.blocks["page"].to_numpy(), pageset.gold_texts())
+
+
+def char_scorer(pageset: PageSet) -> PageScorer:
+    """``scorer_for`` over characters (``training.metrics.char_tokens``)."""
+    return PageScorer(pageset.blocks["text"].tolist(), pageset.blocks["page"].to_numpy(), pageset.gold_texts(),
+                      tokens=char_tokens)
 
 
 def best_threshold(scorer: PageScorer, proba: np.ndarray, cuts: np.ndarray | None = None) -> tuple[float, float]:
@@ -77,17 +83,42 @@ def threshold_curve(pageset: PageSet, scorer: PageScorer, proba: np.ndarray,
     return pd.DataFrame(rows)
 
 
+def language_rows(languages: np.ndarray) -> dict[str, np.ndarray]:
+    """Report rows by language: name -> page mask.  A row for each language with at least
+    ``MIN_LANGUAGE_PAGES`` pages or a tenth of them, ``lang: other`` for the rest; pages without
+    words or a language to tell (``none``, ``unknown``) in none.  No rows for pages of a single
+    language: the overall row says it all."""
+    languages = np.asarray(languages, dtype=object)
+    known = ~np.isin(languages, ["none", "unknown"])
+    counts = pd.Series(languages[known]).value_counts()
+    if len(counts) < 2:
+        return {}
+    large = [lang for lang, n in counts.items() if n >= min(MIN_LANGUAGE_PAGES, 0.1 * known.sum())]
+    rows = {f"lang: {lang}": languages == lang for lang in large}
+    other = known & ~np.isin(languages, large)
+    if other.any():
+        rows["lang: other"] = other
+    return rows
+
+
 def page_scores(pageset: PageSet, scorer: PageScorer, keep: np.ndarray) -> pd.DataFrame:
-    """One row per page: id, url, page type, kind, language (of the gold text, guessed from its
-    function words), word precision / recall / F1."""
+    """One row per page: id, url, page type, kind, language (``PageSet.languages``), word precision
+    / recall / F1, and for languages written without spaces (``UNSPACED_LANGUAGES``) character
+    precision / recall / F1 (NaN for the others)."""
     p, r, f = scorer.score(keep)
+    languages = pageset.languages()
+    chars = np.full((3, len(pageset)), np.nan)
+    unspaced = np.isin(languages, list(UNSPACED_LANGUAGES))
+    if unspaced.any():
+        chars[:, unspaced] = char_scorer(pageset.subset(unspaced)).score(keep[unspaced[pageset.blocks["page"].to_numpy()]])
     return pd.DataFrame({
         "id": pageset.pages["id"].to_numpy(),
         "url": pageset.pages["url"].to_numpy(),
         "page_type": pageset.pages["page_type"].fillna("unknown").to_numpy(),
-        "language": [guess_language(text) for text in pageset.gold_texts()],
+        "language": languages,
         "kind": pageset.pages["kind"].to_numpy(),
         "word_precision": p, "word_recall": r, "word_f1": f,
+        "char_precision": chars[0], "char_recall": chars[1], "char_f1": chars[2],
     })
 
 
@@ -138,14 +169,25 @@ def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageSc
     types = scores["page_type"].to_numpy()
     for t in sorted(set(types)):
         out["by_type"][t] = group(types == t, block_type == t)
-    # English against every other language, when the pages hold both (pages without gold words,
-    # or whose language is unknown, in neither).
-    language = scores["language"].to_numpy()
-    english, other = language == "en", ~np.isin(language, ["en", "none", "unknown"])
-    if english.any() and other.any():
-        block_page = pageset.blocks["page"].to_numpy()
-        out["by_language"] = {"lang: en": group(english, english[block_page]),
-                              "lang: not en": group(other, other[block_page])}
+    block_page = pageset.blocks["page"].to_numpy()
+    rows = language_rows(scores["language"].to_numpy())
+    if rows:
+        out["by_language"] = {name: group(mask, mask[block_page]) for name, mask in rows.items()}
+    # Languages written without spaces: the same figures over characters.
+    for lang in sorted(set(scores["language"]) & UNSPACED_LANGUAGES):
+        mask = (scores["language"] == lang).to_numpy()
+        subset = pageset.subset(mask)
+        chars = char_scorer(subset)
+        sub_labels = subset.blocks["label"].to_numpy()
+        s = scores[mask]
+        out.setdefault("by_language", {})[f"lang: {lang} chars"] = {
+            **group(mask, mask[block_page]),
+            "word_precision": float(s["char_precision"].mean()),
+            "word_recall": float(s["char_recall"].mean()),
+            "word_f1": float(s["char_f1"].mean()),
+            "ceiling_word_f1": float(chars.score(sub_labels)[2].mean()),
+            "oracle_word_f1": float(chars.score(oracle_selection(chars, sub_labels))[2].mean()),
+        }
     if with_pages:
         out["pages"] = scores.assign(ceiling_word_f1=ceiling, oracle_word_f1=oracle)
     return out
@@ -161,7 +203,9 @@ def format_report(rep: dict, title: str = "", with_threshold: bool = True) -> st
     cut = {True: " with the page cut", False: " without the page cut"}.get(rep.get("page_cut"), "")  # older reports
     decision = f"threshold {rep['threshold']:.3f}{cut}; " if with_threshold else ""
     lines += [f"{decision}labels: keeping exactly the blocks labelled content; oracle: greedy search for the best "
-              "selection of whole blocks", head, "-" * len(head)]
+              "selection of whole blocks" + ("; rows '... chars': word figures over characters"
+                                             if any(name.endswith(" chars") for name, _ in rows) else ""),
+              head, "-" * len(head)]
     for name, g in rows:
         lines.append(f"{name:<14}{g['pages']:>6}  {g['block_precision']:>8.3f}{g['block_recall']:>8.3f}"
                      f"{g['block_f1']:>9.3f}  {g['word_precision']:>8.3f}{g['word_recall']:>8.3f}"

@@ -53,8 +53,11 @@ def _wcxb_pages(root: Path, gt_file: Path, kinds: tuple[str, ...], domains: dict
     meta = {
         "id": page_id,
         "url": record.get("url"),
-        "domain": domains.get(page_id),
-        "page_type": ((record.get("_internal") or {}).get("page_type") or {}).get("primary"),
+        "domain": domains.get(page_id) or record.get("site"),
+        # WCXB keeps the page type under _internal; DANIEL-style folders give it and the language
+        # (ISO 639-1) at the top level.
+        "page_type": ((record.get("_internal") or {}).get("page_type") or {}).get("primary") or record.get("page_type"),
+        "lang": record.get("lang"),
         "gold": gold,
         "source": str(html_path),
     }

@@ -1,7 +1,8 @@
 """The yardsticks: page-level word precision / recall / F1 (WCXB's metric) and block-level scores.
 
 Word metric (``../shared/data/README.md``): lowercase, tokenize with ``\\w+``, compare the two
-token multisets.  P = overlap / predicted tokens, R = overlap / gold tokens.  Both empty scores
+token multisets; for Chinese and other languages written without spaces, the same over
+characters (``char_tokens``).  P = overlap / predicted tokens, R = overlap / gold tokens.  Both empty scores
 1.0; exactly one empty scores 0.0.  Reports average over pages (macro).
 """
 
@@ -19,9 +20,20 @@ def word_tokens(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def word_prf(predicted: str, gold: str) -> tuple[float, float, float]:
-    """Word precision, recall and F1 of ``predicted`` text against ``gold`` text."""
-    return counts_prf(Counter(word_tokens(predicted)), Counter(word_tokens(gold)))
+def char_tokens(text: str) -> list[str]:
+    """Every non-space character, lowercased: the tokens of character F1, reported beside word F1
+    for languages written without spaces (a ``\\w+`` token there is a whole clause)."""
+    return [c for c in text.lower() if not c.isspace()]
+
+
+# Languages (ISO 639-1) written without spaces between words: scored by characters too.
+UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
+
+
+def word_prf(predicted: str, gold: str, tokens=word_tokens) -> tuple[float, float, float]:
+    """Word precision, recall and F1 of ``predicted`` text against ``gold`` text (``tokens``:
+    ``char_tokens`` for character P/R/F1)."""
+    return counts_prf(Counter(tokens(predicted)), Counter(tokens(gold)))
 
 
 def counts_prf(predicted: Counter, gold: Counter) -> tuple[float, float, float]:
@@ -56,12 +68,12 @@ class PageScorer:
     pages are one sparse product, the overlap an element-wise minimum.
     """
 
-    def __init__(self, block_texts, page: np.ndarray, golds: list[str]):
+    def __init__(self, block_texts, page: np.ndarray, golds: list[str], tokens=word_tokens):
         import pandas as pd
         from scipy import sparse
 
-        block_tokens = [word_tokens(t) for t in block_texts]
-        gold_tokens = [word_tokens(g) for g in golds]
+        block_tokens = [tokens(t) for t in block_texts]
+        gold_tokens = [tokens(g) for g in golds]
         flat = [w for ws in block_tokens for w in ws] + [w for ws in gold_tokens for w in ws]
         codes, vocab = pd.factorize(pd.Series(flat, dtype=object))
         n_vocab = max(len(vocab), 1)

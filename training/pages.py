@@ -45,10 +45,11 @@ import pandas as pd
 from corpus.formats import json_line
 from features.blocks import COLUMNS, MARKUP_COLUMNS, blocks_frame, blocks_from_text, split_lines
 from features.decode import PageError, check_page, to_text
+from features.function_words import guess_language
 from features.html_blocks import blocks_from_html
 from model.estimator import BOILERPLATE, CONTENT
 
-PAGE_COLUMNS = ("id", "url", "domain", "page_type", "kind", "gold", "source")
+PAGE_COLUMNS = ("id", "url", "domain", "page_type", "lang", "kind", "gold", "source")
 _DEFAULTS = {"line": np.nan, "gap_before": True, "indent": 0, "tag": "", "attrs": "", "own_attrs": "", "path": ()}
 
 
@@ -106,6 +107,13 @@ class PageSet:
         return [gold if isinstance(gold, str) else labelled.get(i, "")
                 for i, gold in enumerate(self.pages["gold"])]
 
+    def languages(self) -> np.ndarray:
+        """Each page's language: the one its data gives (``lang``, ISO 639-1), else guessed from the
+        function words of its gold text (``features.function_words.guess_language``: ``other`` for
+        a language it has no words for, ``unknown`` / ``none`` for a text without sentences / words)."""
+        return np.array([lang if isinstance(lang, str) and lang else guess_language(gold)
+                         for lang, gold in zip(self.pages["lang"], self.gold_texts())], dtype=object)
+
     def summary(self) -> dict:
         """Counts for model metadata and reports."""
         types = self.pages["page_type"].fillna("unknown").value_counts().to_dict()
@@ -116,6 +124,7 @@ class PageSet:
             "content_blocks": int(self.blocks["label"].sum()),
             "kinds": self.pages["kind"].value_counts().to_dict(),
             "page_types": types,
+            "languages": pd.Series(self.languages()).value_counts().to_dict(),
         }
 
 
@@ -288,7 +297,7 @@ def page_record(meta: dict, table: pd.DataFrame) -> dict:
             rec[name] = value
         rec["label"] = CONTENT if row[-1] else BOILERPLATE
         blocks.append(rec)
-    record = {key: meta.get(key) for key in ("id", "url", "domain", "page_type", "kind", "gold")
+    record = {key: meta.get(key) for key in ("id", "url", "domain", "page_type", "lang", "kind", "gold")
               if meta.get(key) is not None}
     record["blocks"] = blocks
     return record
@@ -330,7 +339,7 @@ def read_hand_text(path: Path) -> tuple[dict, pd.DataFrame]:
             continue
         if line.startswith("#"):
             key, sep, value = line[1:].partition(":")
-            if sep and not labels and key.strip() in ("id", "url", "domain", "page_type"):
+            if sep and not labels and key.strip() in ("id", "url", "domain", "page_type", "lang"):
                 meta[key.strip()] = value.strip()
             continue
         marker, body = line[:1], line[2:]

@@ -42,11 +42,6 @@ def domain_folds(pageset: PageSet, k: int) -> np.ndarray:
     return fold
 
 
-def block_domains(pageset: PageSet) -> np.ndarray:
-    """The site (domain) of each block: the groups for the out-of-fold lexical model."""
-    return pageset.pages["domain"].to_numpy()[pageset.blocks["page"].to_numpy()]
-
-
 def _block_mask(pageset: PageSet, page_mask: np.ndarray) -> np.ndarray:
     return page_mask[pageset.blocks["page"].to_numpy()]
 
@@ -73,20 +68,22 @@ def single_block_pages(pageset: PageSet, seed: int = 0) -> pd.DataFrame:
 
 
 def _training_rows(pageset: PageSet, features: pd.DataFrame, page_mask: np.ndarray, singles):
-    """``(X, y, groups)`` to fit on: the blocks of the pages in ``page_mask`` and, unless
+    """``(X, y, fit parameters)`` to fit on: the blocks of the pages in ``page_mask`` and, unless
     ``singles`` is None, the single-block pages drawn from them, numbered after the last page
-    (pages must stay in increasing order).  A single-block page keeps its site as its group, so
-    the out-of-fold word model never scores it with a model that saw its page (unless the data
-    has a single site, where the word model's folds fall back to pages)."""
+    (pages must stay in increasing order).  The fit parameters are each block's site
+    (``groups``) and language (``languages``).  A single-block page keeps its site as its group,
+    so the out-of-fold word model never scores it with a model that saw its page (unless the
+    data has a single site, where the word model's folds fall back to pages)."""
     blocks = _block_mask(pageset, page_mask)
-    X, y, groups = features[blocks], pageset.blocks["label"].to_numpy()[blocks], block_domains(pageset)[blocks]
-    if singles is None or not len(X):
-        return X, y, groups
-    extra = singles[page_mask[singles["origin"].to_numpy()]]
-    page = int(X.index.max()) + 1 + np.arange(len(extra))
-    extra = extra.set_axis(pd.Index(page, name="page")).assign(page=page)
-    return (pd.concat([X, extra[X.columns]]), np.concatenate([y, extra["label"].to_numpy(bool)]),
-            np.concatenate([groups, pageset.pages["domain"].to_numpy()[extra["origin"].to_numpy()]]))
+    page_of = pageset.blocks["page"].to_numpy()[blocks]
+    X, y = features[blocks], pageset.blocks["label"].to_numpy()[blocks]
+    if singles is not None and len(X):
+        extra = singles[page_mask[singles["origin"].to_numpy()]]
+        page = int(X.index.max()) + 1 + np.arange(len(extra))
+        X = pd.concat([X, extra.set_axis(pd.Index(page, name="page")).assign(page=page)[X.columns]])
+        y = np.concatenate([y, extra["label"].to_numpy(bool)])
+        page_of = np.concatenate([page_of, extra["origin"].to_numpy()])
+    return X, y, {"groups": pageset.pages["domain"].to_numpy()[page_of], "languages": pageset.languages()[page_of]}
 
 
 def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, holdout: float = 0.2,
@@ -119,8 +116,8 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
     elif val_pages.any():
         log(f"fitting on {int((~val_pages).sum())} pages, validating on {int(val_pages.sum())} pages "
             f"of unseen domains")
-        X, y, groups = _training_rows(pageset, features, ~val_pages, singles)
-        estimator.fit(X, y, groups=groups)
+        X, y, fit_params = _training_rows(pageset, features, ~val_pages, singles)
+        estimator.fit(X, y, **fit_params)
         val_features = features[_block_mask(pageset, val_pages)]
         proba = estimator.predict_proba(val_features)[:, 1]
         validation["split"] = {"holdout": holdout, "seed": seed, "by": "domain"}
@@ -137,8 +134,8 @@ def train(pageset: PageSet, estimator: BoilerplateClassifier | None = None, hold
     if refit or cv or not val_pages.any():
         log(f"fitting on all {len(pageset)} pages" if validation else "fitting")
         fitted_pages = np.ones(len(pageset), bool)
-        X, y, groups = _training_rows(pageset, features, fitted_pages, singles)
-        estimator.fit(X, y, groups=groups)
+        X, y, fit_params = _training_rows(pageset, features, fitted_pages, singles)
+        estimator.fit(X, y, **fit_params)
     training = pageset.summary()
     training["refit_on_all"] = bool(fitted_pages.all())
     training["single_block_pages"] = 0 if singles is None else int(fitted_pages[singles["origin"]].sum())
@@ -163,8 +160,8 @@ def _out_of_fold(pageset: PageSet, estimator: BoilerplateClassifier, k: int, fea
     fold = page_fold[pageset.blocks["page"].to_numpy()]
     proba = np.zeros(len(pageset.blocks))
     for i in range(k):
-        X, y, groups = _training_rows(pageset, features, page_fold != i, singles)
+        X, y, fit_params = _training_rows(pageset, features, page_fold != i, singles)
         log(f"fold {i + 1}/{k}: fitting on {len(X)} blocks")
-        model = clone(estimator).fit(X, y, groups=groups)
+        model = clone(estimator).fit(X, y, **fit_params)
         proba[fold == i] = model.predict_proba(features[fold == i])[:, 1]
     return proba
