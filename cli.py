@@ -477,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cv", type=_at_least(2), metavar="K", help="K-fold cross-validation by domain with the model's settings")
     p.add_argument("--threshold", type=_probability, help="override the model's threshold")
     _add_page_cut(p)
-    p.add_argument("--compare", help="comma-separated: trafilatura, justext, resiliparse (HTML pages); keep-all, c4-rules, "
+    p.add_argument("--compare", help="comma-separated: trafilatura, justext, readability, resiliparse (HTML pages); keep-all, c4-rules, "
                                      "justext-lines (any page, line by line)")
     p.add_argument("--importance", type=_at_least(1), metavar="N",
                    help="print the N features whose shuffling costs most page word F1 (not with --cv; "
