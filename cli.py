@@ -244,7 +244,7 @@ def cmd_evaluate(args) -> int:
         scorer = scorer_for(subset)
         rep = report(subset, p, threshold, scorer, with_pages=True, cuts=c)
         page_tables.append(rep.pop("pages"))
-        print(format_report(rep, f"{title}, {kind} input, {len(subset)} pages"))
+        print(format_report(rep, f"{title}, {kind} input, {len(subset)} pages"))  # kind: "[collection] html|text"
         entry = {"report": rep}
         if args.plot:
             entry["curve"] = threshold_curve(subset, scorer, p, c)
@@ -260,7 +260,7 @@ def cmd_evaluate(args) -> int:
             model_scores = page_tables[-1]
             others = compare(subset, names)
             model_seconds = None
-            if kind == "html":  # time the model end to end on the same pages (parse, features, predict)
+            if kind.endswith("html"):  # time the model end to end on the same pages (parse, features, predict)
                 sources = [read_source(s) for s in subset.pages["source"] if isinstance(s, str)]
                 if sources:
                     start = time.perf_counter()
@@ -294,7 +294,7 @@ def cmd_evaluate(args) -> int:
     if args.plot:
         from training.plot import plot_evaluation
 
-        kind = "html" if "html" in results["kinds"] else next(iter(results["kinds"]))
+        kind = next((k for k in results["kinds"] if k.endswith("html")), next(iter(results["kinds"])))
         entry = results["kinds"][kind]
         by_type = per_system_types.get(kind) or {
             "model": {t: g["word_f1"] for t, g in entry["report"]["by_type"].items()}}

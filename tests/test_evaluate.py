@@ -315,3 +315,23 @@ def test_comparison_has_the_same_language_rows_as_the_report():
     assert {"lang: zh", "lang: en", "lang: de", "lang: zh chars"} <= set(rows)
     assert rows["lang: zh chars"][-2] == "1.000"  # the model keeps exactly the Chinese content
     assert float(rows["lang: zh chars"][-1]) < 1.0  # keep-all keeps the menu too
+
+
+def test_pages_from_several_collections_are_reported_per_collection():
+    from training.evaluate import split_by_kind
+
+    pages = _language_pages([(ENGLISH_TEXT, "en"), (GERMAN_TEXT, "de"), (ENGLISH_TEXT, "en")])
+    proba = np.tile([0.9, 0.1], 3)
+    assert [name for name, *_ in split_by_kind(pages, proba)] == ["text"]  # one collection: by kind only
+    pages.pages["collection"] = ["wcxb-dev", "daniel-train", "wcxb-dev"]
+    groups = {name: (subset, p) for name, subset, _, p, _ in split_by_kind(pages, proba)}
+    assert list(groups) == ["daniel-train text", "wcxb-dev text"]
+    assert groups["wcxb-dev text"][0].pages["id"].tolist() == ["p0", "p2"] and len(groups["wcxb-dev text"][1]) == 4
+
+
+def test_load_pages_names_the_collection_of_each_page(tmp_path):
+    from conftest import LABELLED_SAMPLES, SAMPLES
+    from training.pages import load_pages
+
+    pages = load_pages([SAMPLES, LABELLED_SAMPLES])
+    assert set(pages.pages["collection"]) == {"samples", "samples.jsonl"}

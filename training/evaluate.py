@@ -123,13 +123,20 @@ def page_scores(pageset: PageSet, scorer: PageScorer, keep: np.ndarray) -> pd.Da
 
 
 def split_by_kind(pageset: PageSet, proba: np.ndarray, cuts: np.ndarray | None = None):
-    """For each input kind of ``pageset`` (``html``, ``text``), in order: the kind, its pages, the
-    mask of their blocks, and those blocks' ``proba`` and page ``cuts`` (None without cuts)."""
+    """For each input kind of ``pageset`` (``html``, ``text``), in order: its name, its pages, the
+    mask of their blocks, and those blocks' ``proba`` and page ``cuts`` (None without cuts).
+
+    Pages read from several collections (``load_pages`` paths: WCXB and DANIEL, say) are split by
+    collection too, each group named ``"<collection> <kind>"``: their page types and languages
+    follow different conventions, and each collection's figures are what its readers compare."""
     kinds = pageset.pages["kind"].to_numpy()
-    block_kinds = kinds[pageset.blocks["page"].to_numpy()]
-    for kind in sorted(set(kinds)):
-        mask = block_kinds == kind
-        yield kind, pageset.subset(kinds == kind), mask, proba[mask], None if cuts is None else cuts[mask]
+    collections = pageset.pages["collection"].fillna("").to_numpy()
+    names = kinds if len(set(collections)) < 2 else np.array([f"{c} {k}" for c, k in zip(collections, kinds)])
+    block_page = pageset.blocks["page"].to_numpy()
+    for name in sorted(set(names)):
+        pages = names == name
+        mask = pages[block_page]
+        yield name, pageset.subset(pages), mask, proba[mask], None if cuts is None else cuts[mask]
 
 
 def report(pageset: PageSet, proba: np.ndarray, threshold: float, scorer: PageScorer | None = None,

@@ -49,7 +49,7 @@ from features.function_words import guess_language
 from features.html_blocks import blocks_from_html
 from model.estimator import BOILERPLATE, CONTENT
 
-PAGE_COLUMNS = ("id", "url", "domain", "page_type", "lang", "kind", "gold", "source")
+PAGE_COLUMNS = ("id", "url", "domain", "page_type", "lang", "kind", "gold", "source", "collection")
 _DEFAULTS = {"line": np.nan, "gap_before": True, "indent": 0, "tag": "", "attrs": "", "own_attrs": "", "path": ()}
 
 
@@ -395,34 +395,43 @@ def load_pages(paths, kind: str = "html", progress: bool = False, limit: int | N
     ``both`` (each page twice).  ``limit`` caps the pages read from each WCXB folder.
     ``on_error``: called with the ``DataError`` of each malformed page, which is then skipped;
     by default the first one is raised.  A missing path or an unknown format always raises.
+    Each page's ``collection`` is the name of the path it was read from.
     """
-    from .gold import read_wcxb
-
     items = []
     for path in map(Path, paths):
-        if not path.exists():
-            raise DataError(f"{path}: no such file or folder")
-        if path.is_dir():
-            root = is_wcxb_dir(path)
-            if root is not None:
-                items.extend(read_wcxb(root, kind, progress=progress, limit=limit))
-                continue
-            files = sorted(p for p in path.iterdir() if _reader(p) is not None)
-            if not files:
-                raise DataError(f"{path}: no labelled pages (.jsonl, .jsonl.gz, .txt, .html) in this folder")
-        else:
-            files = [path]
-        for file in files:
-            reader = _reader(file)
-            if reader is None:
-                raise DataError(f"{file}: unknown labelled-page format; use .jsonl, .jsonl.gz, .txt or .html")
-            try:
-                items.extend(read_jsonl(file, on_error) if reader is read_jsonl else [reader(file)])
-            except DataError as exc:
-                if on_error is None:
-                    raise
-                on_error(exc)
+        start = len(items)
+        _read_path(path, kind, progress, limit, on_error, items)
+        for meta, _ in items[start:]:  # the collection a page came from: for reports per collection
+            meta["collection"] = path.name
     return PageSet.from_pages(items)
+
+
+def _read_path(path: Path, kind: str, progress: bool, limit: int | None, on_error, items: list) -> None:
+    """Append the pages of one ``load_pages`` path to ``items``."""
+    from .gold import read_wcxb
+
+    if not path.exists():
+        raise DataError(f"{path}: no such file or folder")
+    if path.is_dir():
+        root = is_wcxb_dir(path)
+        if root is not None:
+            items.extend(read_wcxb(root, kind, progress=progress, limit=limit))
+            return
+        files = sorted(p for p in path.iterdir() if _reader(p) is not None)
+        if not files:
+            raise DataError(f"{path}: no labelled pages (.jsonl, .jsonl.gz, .txt, .html) in this folder")
+    else:
+        files = [path]
+    for file in files:
+        reader = _reader(file)
+        if reader is None:
+            raise DataError(f"{file}: unknown labelled-page format; use .jsonl, .jsonl.gz, .txt or .html")
+        try:
+            items.extend(read_jsonl(file, on_error) if reader is read_jsonl else [reader(file)])
+        except DataError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
 
 
 def _reader(path: Path):
