@@ -322,8 +322,8 @@ def test_label_samples_writes_labelled_jsonl(run_cli, tmp_path):
     assert "ceiling" in out and str(out_path) in out
     assert "threshold" not in out and "page cut" not in out  # labels are kept as labelled: no decision to state
     records = json_lines(out_path.read_text(encoding="utf-8"))
-    assert sorted(r["id"] for r in records) == ["barley-salad", "harbour-festival", "sourdough-thread",
-                                                "trail-shoe"]
+    assert sorted(r["id"] for r in records) == ["barley-salad", "harbour-festival", "harbour-news",
+                                                "sourdough-thread", "trail-shoe"]
     assert all(b["label"] in ("content", "boilerplate") for r in records for b in r["blocks"])
     again = load_pages([out_path])
     original = load_pages([SAMPLES])
