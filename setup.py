@@ -1,0 +1,57 @@
+"""Build the compiled core (``features.compiled``): Cython extensions, each optional.
+
+The DOM walk reads lxml's C tree, so it is compiled against the headers the lxml wheel ships
+(``lxml.get_include()``: its .pxd files, ``etree_api.h``, libxml2's headers); nothing is linked.
+Where there is no C compiler, or the build fails, the build warns and the package installs in
+pure Python: its reference code gives the same results, several times slower.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+WARNING = ("\nWARNING: boilerplate's compiled core was not built ({reason}); the package installs and runs in "
+           "pure Python, several times slower. Install a C compiler (e.g. apt-get install gcc) and the Python "
+           "headers, then install the package again.\n")
+
+
+def _warn(reason: str) -> None:
+    print(WARNING.format(reason=reason), file=sys.stderr)
+
+
+def extensions() -> list:
+    try:
+        import lxml
+        from Cython.Build import cythonize
+        from setuptools import Extension
+    except ImportError as exc:  # building without isolation, in an environment without them
+        _warn(f"{exc.name} is not installed")
+        return []
+    walk = Extension("features._walk", ["features/_walk.pyx"], include_dirs=lxml.get_include())
+    try:
+        return cythonize([walk], compiler_directives={"language_level": "3"}, quiet=True)
+    except Exception as exc:  # noqa: BLE001 - any failure leaves the pure-Python package
+        _warn(f"Cython failed: {exc}")
+        return []
+
+
+class OptionalBuildExt(build_ext):
+    """``build_ext`` that warns instead of failing: the extensions are an optional speed-up."""
+
+    def run(self):
+        try:
+            super().run()
+        except Exception as exc:  # noqa: BLE001 - no compiler at all (DistutilsPlatformError, ...)
+            _warn(f"{type(exc).__name__}: {exc}")
+
+    def build_extension(self, ext):
+        try:
+            super().build_extension(ext)
+        except Exception as exc:  # noqa: BLE001 - a compiler that fails
+            _warn(f"{ext.name}: {type(exc).__name__}: {exc}")
+
+
+setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})
