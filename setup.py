@@ -1,4 +1,4 @@
-"""Build the compiled core (``features.compiled``): Cython extensions, each optional.
+"""Build the compiled core (``features.compiled``): two Cython extensions, each optional.
 
 The DOM walk reads lxml's C tree, so it is compiled against the headers the lxml wheel ships
 (``lxml.get_include()``: its .pxd files, ``etree_api.h``, libxml2's headers); nothing is linked.
@@ -31,8 +31,9 @@ def extensions() -> list:
         _warn(f"{exc.name} is not installed")
         return []
     walk = Extension("features._walk", ["features/_walk.pyx"], include_dirs=lxml.get_include())
+    forest = Extension("model._forest", ["model/_forest.pyx"])
     try:
-        return cythonize([walk], compiler_directives={"language_level": "3"}, quiet=True)
+        return cythonize([walk, forest], compiler_directives={"language_level": "3"}, quiet=True)
     except Exception as exc:  # noqa: BLE001 - any failure leaves the pure-Python package
         _warn(f"Cython failed: {exc}")
         return []

@@ -1,15 +1,16 @@
 """The compiled core: Cython extensions for the hot paths, with the pure-Python code as reference.
 
-``pip install -e .`` compiles ``features/_walk.pyx`` (the DOM walk into blocks, over lxml's C tree).
-Each extension has a pure-Python reference that gives the same results (``features.html_blocks``'
-walk), and the reference runs instead when
+``pip install -e .`` compiles ``features/_walk.pyx`` (the DOM walk into blocks, over lxml's C tree)
+and ``model/_forest.pyx`` (the tree ensembles' prediction).  Each extension has a pure-Python
+reference that gives the same results (``features.html_blocks``' walk; scikit-learn's own
+prediction), and the reference runs instead when
 
 - ``BOILERPLATE_PURE_PYTHON=1`` is set when the package is imported;
 - the extension was not built (no C compiler at install time: the build warns and goes on);
 - the walk was built against another lxml or libxml2 than the one running: it reads lxml's C
   structures, so it is used only with the versions it was compiled against (one warning).
 
-``status()`` says which path runs, and why.
+``status()`` says which path runs, and why; ``boilerplate --version`` prints it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import warnings
 
 PURE_PYTHON_ENV = "BOILERPLATE_PURE_PYTHON"
-EXTENSIONS = ("features._walk",)
+EXTENSIONS = ("features._walk", "model._forest")
 _STATUS: dict[str, str] = {}  # extension: "compiled", or why the reference runs instead
 
 
@@ -74,6 +75,7 @@ def _version_mismatch(built: dict[str, str]) -> str:
 def status() -> dict[str, str]:
     """Each extension: "compiled", or why its pure-Python reference runs (imports them first)."""
     import features.html_blocks  # noqa: F401 - each module loads its extension at import
+    import model.trees  # noqa: F401
 
     return {name: _STATUS.get(name, "not loaded") for name in EXTENSIONS}
 
