@@ -10,7 +10,9 @@ prediction), and the reference runs instead when
 - the walk was built against another lxml or libxml2 than the one running: it reads lxml's C
   structures, so it is used only with the versions it was compiled against (one warning).
 
-``status()`` says which path runs, and why; ``boilerplate --version`` prints it.
+``status()`` says which path runs, and why; ``boilerplate --version`` prints it.  Inside
+``with reference():`` this process runs the reference, so that tests and benchmarks can compare
+both paths in one process.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import importlib
 import os
 import warnings
+from contextlib import contextmanager
 
 PURE_PYTHON_ENV = "BOILERPLATE_PURE_PYTHON"
 EXTENSIONS = ("features._walk", "model._forest")
@@ -80,9 +83,25 @@ def status() -> dict[str, str]:
     return {name: _STATUS.get(name, "not loaded") for name in EXTENSIONS}
 
 
+@contextmanager
+def reference():
+    """Run the pure-Python reference inside the ``with`` block (not thread-safe: for tests and
+    benchmarks, which compare both paths in one process)."""
+    from features import html_blocks
+    from model import trees
+
+    saved = html_blocks._compiled, trees._compiled
+    html_blocks._compiled = trees._compiled = None
+    try:
+        yield
+    finally:
+        html_blocks._compiled, trees._compiled = saved
+
+
 def summary() -> str:
     """One line for ``--version`` and the benchmarks: "compiled core", or what runs in pure Python."""
     found = status()
-    if all(reason == "compiled" for reason in found.values()):
-        return "compiled core"
+    reasons = set(found.values())
+    if len(reasons) == 1:
+        return "compiled core" if reasons == {"compiled"} else reasons.pop()
     return "; ".join(f"{name}: {reason}" for name, reason in found.items())

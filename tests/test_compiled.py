@@ -44,15 +44,6 @@ def _forest_or_skip():
         pytest.skip(f"the compiled predictor is not in use: {compiled.status()['model._forest']}")
 
 
-@pytest.fixture
-def pure_python(monkeypatch):
-    """A function that switches this process to the pure-Python reference until the test ends."""
-    def switch():
-        monkeypatch.setattr(html_blocks, "_compiled", None)
-        monkeypatch.setattr(trees, "_compiled", None)
-    return switch
-
-
 # -- the walk into blocks -------------------------------------------------------------------
 
 def _typed(value):
@@ -284,7 +275,7 @@ def test_a_bad_n_jobs_is_refused_in_one_sentence(trained_model, bad):
         copy.copy(trained_model).set_params(n_jobs=bad).clean("Some text\nmore text")
 
 
-def test_one_call_uses_one_thread_unless_asked(monkeypatch, pure_python):
+def test_one_call_uses_one_thread_unless_asked(monkeypatch):
     model, X = _fitted()
     X = np.repeat(X, 20, axis=0)  # rows enough for several threads
     started = []
@@ -297,9 +288,9 @@ def test_one_call_uses_one_thread_unless_asked(monkeypatch, pure_python):
         assert started == [1]  # one thread more than the caller's
     asked = []
     monkeypatch.setattr(type(model), "_raw_predict", lambda self, X, n_threads: asked.append(n_threads))
-    pure_python()
-    trees.raw_predict(model, X)
-    trees.raw_predict(model, X, n_jobs=2)
+    with compiled.reference():
+        trees.raw_predict(model, X)
+        trees.raw_predict(model, X, n_jobs=2)
     assert asked == [1, 2]  # scikit-learn's OpenMP threads, held to the same numbers
 
 
@@ -343,11 +334,11 @@ def _documents():
     return documents
 
 
-def _both_paths(clf, documents, pure_python):
+def _both_paths(clf, documents):
     kinds = [kind for _, kind in documents]
     compiled_tables = clf.classify_many([document for document, _ in documents], kinds)
-    pure_python()
-    return compiled_tables, clf.classify_many([document for document, _ in documents], kinds)
+    with compiled.reference():
+        return compiled_tables, clf.classify_many([document for document, _ in documents], kinds)
 
 
 def _assert_same_labels(compiled_tables, reference_tables):
@@ -360,35 +351,34 @@ def _assert_same_labels(compiled_tables, reference_tables):
     return worst
 
 
-def test_same_probabilities_and_labels_on_the_samples(trained_model, pure_python):
+def test_same_probabilities_and_labels_on_the_samples(trained_model):
     _walk_or_skip()
     _forest_or_skip()
-    _assert_same_labels(*_both_paths(trained_model, _documents(), pure_python))
+    _assert_same_labels(*_both_paths(trained_model, _documents()))
 
 
-def test_same_probabilities_and_labels_on_the_labelled_pages(trained_model, pure_python):
+def test_same_probabilities_and_labels_on_the_labelled_pages(trained_model):
     from training.pages import load_pages
 
     _forest_or_skip()
     blocks = load_pages([LABELLED_SAMPLES]).blocks
     ours = trained_model.predict_proba(blocks)
     labels = trained_model.predict(blocks)
-    pure_python()
-    np.testing.assert_allclose(ours, trained_model.predict_proba(blocks), rtol=0, atol=1e-6)
-    assert labels.tolist() == trained_model.predict(blocks).tolist()
+    with compiled.reference():
+        np.testing.assert_allclose(ours, trained_model.predict_proba(blocks), rtol=0, atol=1e-6)
+        assert labels.tolist() == trained_model.predict(blocks).tolist()
 
 
 @pytest.mark.parametrize("name", [name for name in CASES if name not in REFUSED and "10 MB" not in name])
-def test_same_probabilities_and_labels_on_hostile_pages(trained_model, pure_python, name):
+def test_same_probabilities_and_labels_on_hostile_pages(trained_model, name):
     _forest_or_skip()
     data, _ = CASES[name]()
     compiled_tables = trained_model.classify_many([data])
-    pure_python()
-    _assert_same_labels(compiled_tables, trained_model.classify_many([data]))
+    with compiled.reference():
+        _assert_same_labels(compiled_tables, trained_model.classify_many([data]))
 
 
-def test_same_probabilities_and_labels_with_the_bundled_model_on_wcxb_pages(wcxb_dir, default_model_path,
-                                                                              pure_python):
+def test_same_probabilities_and_labels_with_the_bundled_model_on_wcxb_pages(wcxb_dir, default_model_path):
     from features.decode import decode_bytes
     from model import load_model
 
@@ -400,7 +390,7 @@ def test_same_probabilities_and_labels_with_the_bundled_model_on_wcxb_pages(wcxb
     from training.gold import html_to_text
 
     documents = [(page, "html") for page in pages] + [(html_to_text(page), "text") for page in pages]
-    _assert_same_labels(*_both_paths(clf, documents, pure_python))
+    _assert_same_labels(*_both_paths(clf, documents))
 
 
 # -- loading and the switch to pure Python ---------------------------------------------------
@@ -423,7 +413,13 @@ def test_the_environment_variable_switches_to_the_reference_at_import(default_mo
     assert text == default_text and len(text) > 200
 
 
-def test_an_extension_built_against_other_library_versions_is_not_used_and_says_so_once(monkeypatch):
+@pytest.fixture
+def no_switch(monkeypatch):
+    """``BOILERPLATE_PURE_PYTHON`` unset, as the loading tests need (CI also runs them with it set)."""
+    monkeypatch.delenv(compiled.PURE_PYTHON_ENV, raising=False)
+
+
+def test_an_extension_built_against_other_library_versions_is_not_used_and_says_so_once(monkeypatch, no_switch):
     module = types.ModuleType("features._stale")
     module.BUILT_AGAINST = {"lxml": "0.1", "libxml2": compiled.running_versions()["libxml2"]}
     monkeypatch.setitem(sys.modules, "features._stale", module)
@@ -438,18 +434,28 @@ def test_an_extension_built_against_other_library_versions_is_not_used_and_says_
     assert compiled.extension("features._stale") is module
 
 
-def test_an_extension_that_is_not_built_is_replaced_by_the_reference_quietly(monkeypatch):
+def test_an_extension_that_is_not_built_is_replaced_by_the_reference_quietly(no_switch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert compiled.extension("features._never_built") is None
     assert "not built" in compiled._STATUS["features._never_built"]
 
 
-def test_an_extension_that_fails_to_load_is_replaced_by_the_reference_with_a_warning(monkeypatch, tmp_path):
+def test_an_extension_that_fails_to_load_is_replaced_by_the_reference_with_a_warning(monkeypatch, tmp_path,
+                                                                                    no_switch):
     (tmp_path / "broken_ext.py").write_text("raise ImportError('undefined symbol: xmlFoo')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.warns(RuntimeWarning, match="broken_ext does not load .*undefined symbol: xmlFoo"):
         assert compiled.extension("broken_ext") is None
+
+
+def test_reference_switches_this_process_to_pure_python_and_back():
+    before = html_blocks._compiled, trees._compiled
+    with pytest.raises(KeyError):
+        with compiled.reference():
+            assert html_blocks._compiled is None and trees._compiled is None
+            raise KeyError("the switch back must survive an error")
+    assert (html_blocks._compiled, trees._compiled) == before
 
 
 def test_the_version_line_says_which_core_runs(capsys):
@@ -457,6 +463,6 @@ def test_the_version_line_says_which_core_runs(capsys):
 
     with pytest.raises(SystemExit):
         cli.main(["--version"])
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps it
     assert compiled.summary() in out
     assert ("compiled core" in out) == (html_blocks._compiled is not None and trees._compiled is not None)
