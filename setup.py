@@ -3,7 +3,7 @@
 The DOM walk reads lxml's C tree, so it is compiled against the headers the lxml wheel ships
 (``lxml.get_include()``: its .pxd files, ``etree_api.h``, libxml2's headers); nothing is linked.
 Where there is no C compiler, or the build fails, the build warns and the package installs in
-pure Python: its reference code gives the same results, several times slower.
+pure Python: its reference code gives the same results, slower.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 WARNING = ("\nWARNING: boilerplate's compiled core was not built ({reason}); the package installs and runs in "
-           "pure Python, several times slower. Install a C compiler (e.g. apt-get install gcc) and the Python "
-           "headers, then install the package again.\n")
+           "pure Python, slower. Install a C compiler (e.g. apt-get install gcc) and the Python headers, then "
+           "install the package again.\n")
 
 
 def _warn(reason: str) -> None:
@@ -40,19 +40,31 @@ def extensions() -> list:
 
 
 class OptionalBuildExt(build_ext):
-    """``build_ext`` that warns instead of failing: the extensions are an optional speed-up."""
+    """``build_ext`` that warns, once, instead of failing: the extensions are an optional speed-up."""
 
     def run(self):
+        self.failed = {}  # extension: why it was not built
         try:
             super().run()
         except Exception as exc:  # noqa: BLE001 - no compiler at all (DistutilsPlatformError, ...)
-            _warn(f"{type(exc).__name__}: {exc}")
+            self.failed["the extensions"] = _reason(exc)
+        if self.failed:
+            _warn("; ".join(f"{name}: {reason}" for name, reason in self.failed.items()))
 
     def build_extension(self, ext):
         try:
             super().build_extension(ext)
         except Exception as exc:  # noqa: BLE001 - a compiler that fails
-            _warn(f"{ext.name}: {type(exc).__name__}: {exc}")
+            self.failed[ext.name] = _reason(exc)
+
+    def copy_extensions_to_source(self):  # an editable install copies what was built, and only that
+        self.extensions = [ext for ext in self.extensions if ext.name not in self.failed]
+        super().copy_extensions_to_source()
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:200]}{'...' if len(text) > 200 else ''}"
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

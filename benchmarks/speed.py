@@ -140,7 +140,8 @@ def main(argv=None) -> int:
                    ("pure Python, one page at a time", reference(one_by_one(kind))),
                    (f"pure Python, batches of {args.batch}", reference(batched(kind)))]
             for kind in ("html", "text")}
-    peers = {"html": [], "text": [("C4-style line rules", lines(lambda texts: LINE_BASELINES["c4-rules"](texts, "en")))]}
+    c4_rules = LINE_BASELINES["c4-rules"]
+    peers = {"html": [], "text": [("C4-style line rules", lines(lambda texts: c4_rules(texts, "en")))]}
     for module, name, fn in (("trafilatura", "Trafilatura", _trafilatura), ("justext", "jusText", _justext)):
         if importlib.util.find_spec(module) is None:
             print(f"({module} not installed: pip install -e '.[compare]')")
@@ -166,7 +167,8 @@ def main(argv=None) -> int:
             print(f"  ratio to {name}: " + ", ".join(f"{label} {peer_cpu / cpu:.2f}x" for label, cpu, _, _ in rows[:4]))
         outputs = [out for _, _, _, out in rows[:4]]
         same = sum(a == b == c == d for a, b, c, d in zip(*outputs))
-        print(f"  the same cleaned text on both paths, one page at a time and in batches: {same} of {len(documents)} pages")
+        print(f"  the same cleaned text on both paths, one page at a time and in batches: {same} of "
+              f"{len(documents)} pages")
         for label, path in (("compiled", None), ("pure Python", compiled.reference)):
             if path is None:
                 spent = stage_times(clf, documents, kind, args.batch, args.repeat)

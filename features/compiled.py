@@ -47,13 +47,13 @@ def extension(name: str):
     except Exception as exc:  # noqa: BLE001 - built, but it does not load here (another lxml, a missing symbol)
         _STATUS[name] = f"pure Python (the compiled module does not load: {exc})"
         warnings.warn(f"boilerplate: {name} does not load ({exc}); running the pure-Python reference, "
-                      "several times slower: reinstall the package to rebuild it", RuntimeWarning, stacklevel=2)
+                      "slower: reinstall the package to rebuild it", RuntimeWarning, stacklevel=2)
         return None
     mismatch = _version_mismatch(getattr(module, "BUILT_AGAINST", {}))
     if mismatch:
         _STATUS[name] = f"pure Python (built against {mismatch})"
         warnings.warn(f"boilerplate: {name} was built against {mismatch}; running the pure-Python reference, "
-                      "several times slower: reinstall the package to rebuild it", RuntimeWarning, stacklevel=2)
+                      "slower: reinstall the package to rebuild it", RuntimeWarning, stacklevel=2)
         return None
     _STATUS[name] = "compiled"
     return module
