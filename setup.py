@@ -8,7 +8,7 @@ pure Python: its reference code gives the same results, slower.
 
 from __future__ import annotations
 
-import sys
+import warnings
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
@@ -19,7 +19,8 @@ WARNING = ("\nWARNING: boilerplate's compiled core was not built ({reason}); the
 
 
 def _warn(reason: str) -> None:
-    print(WARNING.format(reason=reason), file=sys.stderr)
+    # a warning, not a print: pip shows a build backend's warnings, and hides its output
+    warnings.warn(WARNING.format(reason=reason), stacklevel=2)
 
 
 def extensions() -> list:
