@@ -408,16 +408,16 @@ _positive = _number(float, lambda v: 0.0 < v < float("inf"), "a number above 0")
 
 
 def _version() -> str:
-    """The package version and the bundled model's feature set."""
+    """The package version, the bundled model's feature set and whether the compiled core runs."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from features import FEATURE_SET_VERSION
+    from features import FEATURE_SET_VERSION, compiled
 
     try:
         package = version("boilerplate-classifier")
     except PackageNotFoundError:  # run from a checkout without installing
         package = "(not installed)"
-    return f"{package}, feature set {FEATURE_SET_VERSION}"
+    return f"{package}, feature set {FEATURE_SET_VERSION}, {compiled.summary()}"
 
 
 def build_parser() -> argparse.ArgumentParser:

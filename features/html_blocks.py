@@ -23,6 +23,7 @@ import re
 import pandas as pd
 from lxml import etree
 
+from . import compiled
 from .attribute_cap import cap_attributes
 from .blocks import LANDMARKS, blocks_frame, too_many_blocks
 from .decode import DEFAULT_LIMITS, Limits, check_limits
@@ -287,8 +288,13 @@ def blocks_from_html(html: str, with_labels: bool = False, limits: Limits | None
 
 def html_columns(html: str, limits: Limits = DEFAULT_LIMITS) -> dict:
     """``blocks_from_html`` as a dict of column lists, with ``label`` (``blocks_frame`` builds the table)."""
+    return (python_columns if _compiled is None else _compiled.columns)(_parse(html), limits)
+
+
+def python_columns(root, limits: Limits) -> dict:
+    """The block columns of the tree of ``root`` (from ``_parse``; None: no blocks): the walk in
+    Python, the reference of the compiled one (``features/_walk.pyx``), which gives the same."""
     seg = _Segmenter(limits)
-    root = _parse(html)
     if root is not None:
         serial = 0
         # Text after a stray </html> lands in sibling trees of the root; it is still page text.
@@ -354,3 +360,6 @@ def _walk(top, seg: _Segmenter, serial: int, max_depth: int) -> int:
         if text and (seg.frame is not None or not text.isspace()):
             add(text, frame, in_link)
     return serial
+
+
+_compiled = compiled.extension("features._walk")  # None: python_columns walks every page

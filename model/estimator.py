@@ -31,6 +31,7 @@ from features.pages import PageIndex
 from .decision import keep_blocks, page_cuts
 from .first_pass import NAMES as FIRST_PASS_NAMES, first_model, first_pass_features
 from .lexical import KNOWN as KNOWN_FEATURES, NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
+from .trees import raw_predict
 
 CONTENT, BOILERPLATE = "content", "boilerplate"
 LABELS = (BOILERPLATE, CONTENT)  # classes_, in predict_proba column order
@@ -63,25 +64,15 @@ def _fit_matrix(matrix: np.ndarray) -> np.ndarray:
     return matrix
 
 
-# Below this many blocks, predict on one thread: OpenMP threads cost more than they save on a
-# page, and on a busy machine they can make a prediction a hundred times slower.
-_SINGLE_THREAD_ROWS = 5000
-
-
-def _proba(trees: HistGradientBoostingClassifier, matrix: np.ndarray) -> np.ndarray:
-    """Probability of content (class 1) from a fitted tree model.
+def _proba(trees: HistGradientBoostingClassifier, matrix: np.ndarray, n_jobs=None) -> np.ndarray:
+    """Probability of content (class 1) from a fitted tree model, on ``n_jobs`` threads (None:
+    one; ``model.trees``, compiled or scikit-learn's own; model files pin the sklearn version).
 
     The trees read the matrix column by column (each tree visits every row, each node reads one
     feature), so a column-major matrix makes prediction about five times faster than row-major;
     ``model_matrix`` builds one, and any other is copied to one here."""
-    matrix = np.asfortranarray(matrix)
-    if len(matrix) < _SINGLE_THREAD_ROWS:
-        try:  # scikit-learn's internal single-thread path; model files pin the sklearn version
-            raw = trees._raw_predict(matrix, n_threads=1)
-            return trees._loss.predict_proba(raw)[:, 1]
-        except (AttributeError, TypeError):
-            pass
-    return trees.predict_proba(matrix)[:, 1]
+    raw = raw_predict(trees, np.asfortranarray(matrix), n_jobs)
+    return trees._loss.predict_proba(raw)[:, 1]
 
 
 def block_weights(features: pd.DataFrame, cap: float, page_cap: float | None = None) -> np.ndarray:
@@ -135,12 +126,16 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         boilerplate by this project's definition, even inside an article; the WCXB gold keeps some
         of them as content, so the trees alone keep many.  False leaves them to the trees.
     random_state : seed of the models.
+    n_jobs : threads one call may use for the trees (None: one; -1: every core).  The compiled
+        predictor shares the rows out, so that a call costs no more CPU in total than on one
+        thread (``model.trees``); to clean many pages on many cores, use processes
+        (``clean-corpus --jobs``), which share nothing.
     """
 
     def __init__(self, threshold=0.5, page_cut=True, max_iter=300, learning_rate=0.1, max_leaf_nodes=63,
                  min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, page_weight_cap=2000.0,
                  lexical=True, lexical_folds=3, first_pass=40, drop_cross_links=True, lexical_known=False,
-                 unseen_language_share=0.25, random_state=0):
+                 unseen_language_share=0.25, random_state=0, n_jobs=None):
         self.threshold = threshold
         self.page_cut = page_cut
         self.max_iter = max_iter
@@ -157,6 +152,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         self.lexical_known = lexical_known
         self.unseen_language_share = unseen_language_share
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def __setstate__(self, state):
         # A model saved before the first pass existed has none: it loads and predicts as it did.
@@ -164,6 +160,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         state.setdefault("page_weight_cap", None)  # and one saved before the page weight cap
         state.setdefault("lexical_known", False)
         state.setdefault("unseen_language_share", 0.0)
+        state.setdefault("n_jobs", None)  # and one saved before n_jobs
         if "trees_" in state:
             state.setdefault("first_", None)
         super().__setstate__(state)
@@ -266,7 +263,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         else:
             matrix = features.to_numpy()
         if self.first_ is not None and len(features):
-            matrix = _with_first_pass(matrix, _proba(self.first_, matrix), features)
+            matrix = _with_first_pass(matrix, _proba(self.first_, matrix, self.n_jobs), features)
         return matrix
 
     def _matrix_and_page(self, X) -> tuple[np.ndarray, np.ndarray]:
@@ -287,7 +284,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
     def proba_from_matrix(self, matrix: np.ndarray) -> np.ndarray:
         """Probability of content for rows of a ``model_matrix``."""
-        p = _proba(self.trees_, matrix)
+        p = _proba(self.trees_, matrix, self.n_jobs)
         if self.drop_cross_links:
             p[np.asarray(matrix)[:, _CROSS_LINK_COLUMN] == 1.0] = 0.0
         return p
