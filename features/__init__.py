@@ -21,7 +21,7 @@ from .decode import Limits, PageError, looks_like_html, to_text
 from .html_blocks import blocks_from_html
 from .pages import PageIndex
 
-FEATURE_SET_VERSION = "10"
+FEATURE_SET_VERSION = "11"
 FAMILIES = {
     "text": text_shape.FEATURES,
     "markup": markup.FEATURES,

@@ -23,6 +23,10 @@ NEIGHBOUR_BASE = ("n_words_log", "stopword_share", "ends_terminal", "link_share"
                   "is_bullet")
 WINDOWS = (3, 10)
 PROSE_MIN_WORDS = 10
+# Text-shape features whose level depends on the language (function-word lists cover some
+# languages better than others; Russian words are longer than English ones, Chinese ones one
+# character): each is also given relative to the page's own prose, which is in the same language.
+RELATIVE_BASE = ("stopword_share", "mean_word_len", "comma_per_word", "title_word_share", "punct_share")
 
 FEATURES = {
     "rel_position": "block index / (blocks in page - 1)",
@@ -47,6 +51,8 @@ FEATURES = {
     "prose_after_share": "share of the page's prose words in blocks after this one (NaN: no prose)",
     "blocks_since_prose_log": "log(1 + blocks back to the previous prose block) (NaN: none)",
     "blocks_to_prose_log": "log(1 + blocks on to the next prose block) (NaN: none)",
+    **{f"{base}_rel_page": f"{base} minus its word-weighted mean over the page's blocks of {PROSE_MIN_WORDS}+ words "
+                           "(over all its blocks when none has as many)" for base in RELATIVE_BASE},
     **{f"{base}_{where}": f"{base} of the {label} block"
        for base in NEIGHBOUR_BASE
        for where, label in (("prev1", "previous"), ("next1", "next"), ("prev2", "second previous"),
@@ -122,6 +128,11 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: 
         "blocks_since_prose_log": np.log1p(_distance_to_flagged(pages, prose, backwards=True)),
         "blocks_to_prose_log": np.log1p(_distance_to_flagged(pages, prose, backwards=False)),
     }
+    long_blocks = n_words >= PROSE_MIN_WORDS
+    weight = np.where(pages.page_sum(long_blocks) > 0, np.where(long_blocks, n_words, 0.0), np.maximum(n_words, 1.0))
+    page_weight = np.maximum(pages.page_sum(weight), 1e-9)
+    for name in RELATIVE_BASE:
+        out[f"{name}_rel_page"] = base[name] - pages.page_sum(base[name] * weight) / page_weight
     for name in NEIGHBOUR_BASE:
         values = base[name]
         out[f"{name}_prev1"] = pages.shift(values, -1)

@@ -30,12 +30,11 @@ from features.pages import PageIndex
 
 from .decision import keep_blocks, page_cuts
 from .first_pass import NAMES as FIRST_PASS_NAMES, first_model, first_pass_features
-from .lexical import KNOWN as KNOWN_FEATURES, NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
+from .lexical import NAMES as LEXICAL_NAMES, LexicalModel, lexical_features
 from .trees import raw_predict
 
 CONTENT, BOILERPLATE = "content", "boilerplate"
 LABELS = (BOILERPLATE, CONTENT)  # classes_, in predict_proba column order
-KNOWN_NAMES = tuple(KNOWN_FEATURES)
 _CROSS_LINK_COLUMN = FEATURE_NAMES.index("cross_link_cue")  # in the model matrix, which starts with FEATURE_NAMES
 _WORDS_COLUMN = FEATURE_NAMES.index("n_words_log")
 
@@ -125,6 +124,12 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         another page and its title ("Read more: …", feature ``cross_link_cue``).  Such links are
         boilerplate by this project's definition, even inside an article; the WCXB gold keeps some
         of them as content, so the trees alone keep many.  False leaves them to the trees.
+    unseen_language_share : share of each language's sites whose word-model probabilities in
+        training come from a word model fitted without that language (when ``fit`` is given the
+        blocks' ``languages``).  The word model gives text it has never seen a low probability,
+        as if it were boilerplate; with these rows and ``lex_known`` (the share of a block's
+        n-grams the word model saw) the trees learn to rely on the page's structure where the
+        words are new to it, as on pages of a language the training data did not hold.
     random_state : seed of the models.
     n_jobs : threads one call may use for the trees (None: one; -1: every core).  The compiled
         predictor shares the rows out, so that a call costs no more CPU in total than on one
@@ -134,8 +139,8 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, threshold=0.5, page_cut=True, max_iter=300, learning_rate=0.1, max_leaf_nodes=63,
                  min_samples_leaf=40, l2_regularization=1.0, weight_cap=100.0, page_weight_cap=2000.0,
-                 lexical=True, lexical_folds=3, first_pass=40, drop_cross_links=True, lexical_known=False,
-                 unseen_language_share=0.25, random_state=0, n_jobs=None):
+                 lexical=True, lexical_folds=3, first_pass=40, drop_cross_links=True, unseen_language_share=0.25,
+                 random_state=0, n_jobs=None):
         self.threshold = threshold
         self.page_cut = page_cut
         self.max_iter = max_iter
@@ -149,7 +154,6 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         self.lexical_folds = lexical_folds
         self.first_pass = first_pass
         self.drop_cross_links = drop_cross_links
-        self.lexical_known = lexical_known
         self.unseen_language_share = unseen_language_share
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -158,7 +162,6 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         # A model saved before the first pass existed has none: it loads and predicts as it did.
         state.setdefault("first_pass", 0)
         state.setdefault("page_weight_cap", None)  # and one saved before the page weight cap
-        state.setdefault("lexical_known", False)
         state.setdefault("unseen_language_share", 0.0)
         state.setdefault("n_jobs", None)  # and one saved before n_jobs
         if "trees_" in state:
@@ -173,6 +176,9 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         ``groups`` (one value per block: pass the site) keeps a group's blocks in one fold of
         the out-of-fold lexical probabilities, so that a site's template words do not teach the
         trees to trust them; by default (or with fewer sites than folds) blocks are grouped by page.
+        ``languages`` (one per block, e.g. ISO 639-1 codes; ``training.pages.PageSet.languages``)
+        lets the word model's probabilities of ``unseen_language_share`` of each language's sites
+        come from a word model that never saw the language (see the class docstring).
         """
         features, texts = self._prepare(X)
         y = to_bool_labels(y)
@@ -201,7 +207,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
                     model = LexicalModel(random_state=self.random_state).fit(hashed[train], y[train], weight[train])
                     oof[held], known[held] = model.predict(hashed[held]), model.known(hashed[held])
             self.lexical_ = lexical.fit(hashed, y, weight)
-            matrix = _with_lexical(features, oof, known if self.lexical_known else None)
+            matrix = _with_lexical(features, oof, known)
         if self.first_pass:
             def fit_first(rows):
                 return first_model(self.first_pass, self.random_state).fit(
@@ -224,7 +230,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         """Extra (train, held) folds for the word model: for ``unseen_language_share`` of each
         language's sites (pages without ``groups``), a word model that never saw the language, so
         that the trees learn what its probabilities are worth on text of an unknown language."""
-        if languages is None or not self.lexical_known or not self.unseen_language_share:
+        if languages is None or not self.unseen_language_share:
             return []
         languages = np.asarray(languages, dtype=object)
         sites = np.asarray(groups if groups is not None else page, dtype=object)
@@ -232,6 +238,8 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         chosen = np.random.default_rng(self.random_state).random(len(unique_sites)) < self.unseen_language_share
         folds = []
         for language in pd.unique(languages):
+            if language in ("none", "unknown"):  # pages without words, or without a language to tell
+                continue
             own = languages == language
             held = np.flatnonzero(own & chosen[codes])
             if len(held) and (~own).any():
@@ -241,7 +249,6 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     def model_features(self) -> list[str]:
         """Names of the columns the tree model sees."""
         return (list(FEATURE_NAMES) + (list(LEXICAL_NAMES) if self.lexical else [])
-                + (list(KNOWN_NAMES) if self.lexical and self.lexical_known else [])
                 + (list(FIRST_PASS_NAMES) if self.first_pass else []))
 
     def predict_proba(self, X) -> np.ndarray:
@@ -258,8 +265,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         features, texts = self._prepare(X)
         if self.lexical_ is not None and len(features):
             hashed = self.lexical_.transform(texts)
-            known = self.lexical_.known(hashed) if getattr(self, "lexical_known", False) else None
-            matrix = _with_lexical(features, self.lexical_.predict(hashed), known)
+            matrix = _with_lexical(features, self.lexical_.predict(hashed), self.lexical_.known(hashed))
         else:
             matrix = features.to_numpy()
         if self.first_ is not None and len(features):
@@ -480,11 +486,11 @@ def _append_columns(matrix: np.ndarray, extra: np.ndarray) -> np.ndarray:
     return out
 
 
-def _with_lexical(features: pd.DataFrame, p: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
-    """The feature matrix with the lexical columns of per-block probabilities ``p`` (and known
-    shares ``known``) appended."""
+def _with_lexical(features: pd.DataFrame, p: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """The feature matrix with the lexical columns of per-block probabilities ``p`` and known
+    shares ``known`` appended."""
     n_words = np.expm1(features["n_words_log"].to_numpy())
-    return _append_columns(features.to_numpy(), lexical_features(p, features.index.to_numpy(), n_words, known))
+    return _append_columns(features.to_numpy(), lexical_features(p, known, features.index.to_numpy(), n_words))
 
 
 def _with_first_pass(matrix: np.ndarray, p: np.ndarray, features: pd.DataFrame) -> np.ndarray:

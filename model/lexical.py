@@ -2,10 +2,17 @@
 
 Shape and neighbourhood do not tell an embedded privacy policy, a product review of another item
 or a comment from the article around it; the words often do ("cookies", "reviewed", "reply").
-Word unigrams and bigrams are hashed into a fixed space (no vocabulary to store; any language)
-and a linear model gives each block a probability of content.  The tree model sees that
-probability and its neighbourhood as features; in training they come out-of-fold, so the trees
-learn how far to trust them on pages the linear model never saw.
+Word unigrams and bigrams (``features.tokens`` units: characters in Chinese or Japanese) are
+hashed into a fixed space (no vocabulary to store; any language) and a linear model gives each
+block a probability of content.  The tree model sees that probability and its neighbourhood as
+features; in training they come out-of-fold, so the trees learn how far to trust them on pages
+the linear model never saw.
+
+Text in a language the linear model never saw gets its intercept: a low probability, as if it
+were boilerplate.  So the trees also see how much of a block's n-grams the model knows
+(``lex_known``), and in training a share of each language's sites is scored by a model fitted
+without that language (``BoilerplateClassifier.unseen_language_share``): they learn to read the
+page's structure where the words are new.
 """
 
 from __future__ import annotations
@@ -28,16 +35,14 @@ FEATURES = {
     "lex_next1": "lex of the next block",
     "lex_win3": "mean lex of the blocks within 3 before and after (not itself)",
     "lex_page_mean": "word-weighted mean lex over the page",
+    "lex_known": "share of the block's word 1-2-grams the word model saw in training (NaN: no words)",
+    "lex_known_page": "word-weighted mean lex_known over the page",
 }
 NAMES = tuple(FEATURES)
 
 
 N_HASHED = 2 ** 20
 MIN_SEEN = 2  # training blocks an n-gram must occur in to count as known
-KNOWN = {
-    "lex_known": "share of the block's word 1-2-grams the word model saw in training (NaN: no words)",
-    "lex_known_page": "word-weighted mean lex_known over the page",
-}
 _CHUNK = 20_000  # texts per pass: bounds the memory of the token lists
 _WORD_OR_END = re.compile(UNIT_PATTERN + "|\x00")  # \x00 separates the blocks of a batch
 
@@ -102,6 +107,9 @@ class LexicalModel:
         self.epochs = epochs
         self.random_state = random_state
 
+    def __getstate__(self):
+        return {key: value for key, value in self.__dict__.items() if key != "_seen"}
+
     def transform(self, texts):
         return hash_ngrams(texts)
 
@@ -117,7 +125,9 @@ class LexicalModel:
     def known(self, matrix) -> np.ndarray:
         """Share of each row's distinct word 1-2-grams that at least ``MIN_SEEN`` training blocks
         held (NaN for a row without words): low for text in a language the model never saw."""
-        seen = np.unpackbits(self.seen_, count=N_HASHED).view(bool)
+        seen = self.__dict__.get("_seen")
+        if seen is None:  # unpacked once per loaded model, not saved with it (__getstate__)
+            seen = self._seen = np.unpackbits(self.seen_, count=N_HASHED).view(bool)
         hits = np.concatenate(([0], np.cumsum(seen[matrix.indices])))
         indptr = matrix.indptr
         n = np.diff(indptr)
@@ -133,17 +143,16 @@ def _page_mean(pages: PageIndex, values: np.ndarray, n_words: np.ndarray) -> np.
         return np.where(total > 0, pages.page_sum(np.nan_to_num(values) * weight) / total, np.nan)
 
 
-def lexical_features(p: np.ndarray, page: np.ndarray, n_words: np.ndarray, known: np.ndarray | None = None
-                     ) -> np.ndarray:
-    """Columns ``NAMES`` from per-block lexical probabilities ``p`` (and ``KNOWN`` from ``known``)."""
+def lexical_features(p: np.ndarray, known: np.ndarray, page: np.ndarray, n_words: np.ndarray) -> np.ndarray:
+    """Columns ``NAMES`` from per-block lexical probabilities ``p`` and known shares ``known``
+    (``LexicalModel.known``)."""
     pages = PageIndex(page)
-    columns = [
+    return np.column_stack([
         p,
         pages.shift(p, -1),
         pages.shift(p, 1),
         pages.window_mean(p, 3, 3, exclude_self=True),
         _page_mean(pages, p, n_words),
-    ]
-    if known is not None:
-        columns += [known, _page_mean(pages, known, n_words)]
-    return np.column_stack(columns)
+        known,
+        _page_mean(pages, known, n_words),
+    ])
