@@ -294,7 +294,8 @@ def cmd_evaluate(args) -> int:
     if args.plot:
         from training.plot import plot_evaluation
 
-        kind = next((k for k in results["kinds"] if k.endswith("html")), next(iter(results["kinds"])))
+        # the HTML input of the largest collection (its page types), else the largest of any kind
+        kind = max(results["kinds"], key=lambda k: (k.endswith("html"), results["kinds"][k]["report"]["overall"]["pages"]))
         entry = results["kinds"][kind]
         by_type = per_system_types.get(kind) or {
             "model": {t: g["word_f1"] for t, g in entry["report"]["by_type"].items()}}

@@ -77,7 +77,8 @@ def test_minimal_jsonl_page_gets_defaults(tmp_path):
 
 def test_bundled_labelled_samples_load():
     pages = load_pages([LABELLED_SAMPLES])
-    assert len(pages) == 4
+    assert pages.pages["id"].tolist() == ["sourdough-thread", "barley-salad", "harbour-festival", "harbour-news",
+                                          "trail-shoe"]
     assert set(pages.pages["kind"]) == {"html", "text"}
     assert pages.blocks["label"].any() and not pages.blocks["label"].all()
     assert pages.pages["domain"].notna().all()
