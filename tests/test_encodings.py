@@ -148,3 +148,34 @@ def test_a_detector_that_fails_leaves_windows_1252(monkeypatch):
 
     monkeypatch.setattr(encoding, "detect_encoding", broken)
     assert decode_bytes("Café crème".encode("cp1252")) == "Café crème"
+
+
+def test_the_model_api_takes_a_charset_per_document(trained_model):
+    pages = [page("ja").encode("shift_jis"), page("ru").encode("koi8_r"), page("zh")]
+    texts = trained_model.clean_many(pages, charset=["Shift_JIS", "KOI8-R", None])
+    assert texts == [trained_model.clean(page("ja")), trained_model.clean(page("ru")), trained_model.clean(page("zh"))]
+    assert trained_model.clean(pages[0], charset="euc-jp") != texts[0]  # the header is obeyed
+    tables = trained_model.classify_each(pages, charset="Shift_JIS")
+    assert PARAGRAPHS["ja"] in tables[0]["text"].tolist()
+    with pytest.raises(ValueError, match="3 documents but 2 charsets"):
+        trained_model.clean_many(pages, charset=["Shift_JIS", None])
+    with pytest.raises(TypeError, match="charset"):
+        trained_model.clean_many(pages, charset=[1, 2, 3])
+
+
+def test_clean_on_the_command_line_detects_the_charset_or_takes_it_from_charset(run_cli, model_file, tmp_path,
+                                                                               trained_model):
+    from conftest import synthetic_html
+
+    html = synthetic_html(730, labelled=False).replace("<p>", f"<p>{PARAGRAPHS['ja']} ", 1)
+    data = html.encode("shift_jis", errors="xmlcharrefreplace")
+    path = tmp_path / "page.html"
+    path.write_bytes(data)
+    expected = trained_model.clean(data.decode("shift_jis"))
+    assert PARAGRAPHS["ja"] in expected
+    code, out, _ = run_cli(["clean", path, "--model", model_file])
+    assert code == 0 and out == expected + "\n"
+    code, out, _ = run_cli(["clean", path, "--model", model_file, "--charset", "Shift_JIS"])
+    assert code == 0 and out == expected + "\n"
+    code, out, _ = run_cli(["clean", path, "--model", model_file, "--charset", "EUC-JP"])
+    assert code == 0 and PARAGRAPHS["ja"] not in out  # the label given is obeyed, wrong as it is
