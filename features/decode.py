@@ -286,20 +286,21 @@ def _decode(data: bytes, charset: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    per_broken = 4
     for label in (charset, _meta_charset(data)):
         encoding = browser_codec(label) if label else None
         if encoding and encoding.startswith(("utf-16", "utf-32")):
             encoding = "utf-8"  # no BOM and no NULs: not UTF-16 whatever it says (browsers read UTF-8)
         if encoding == "utf-8":  # declared UTF-8 but not UTF-8: a few broken bytes, or a wrong label
-            per_broken = 1
-            break
+            text = _mostly_utf8(data, per_broken=1)
+            if text is not None:
+                return text
+            continue  # a wrong label (a server's default header): the page's own, or detection
         if encoding:
             try:
                 return data.decode(encoding, errors="replace")
             except (LookupError, UnicodeError, ValueError, TypeError):
                 pass  # a codec registered by some other library that fails anyway: as if undeclared
-    return _mostly_utf8(data, per_broken) or data.decode(detect_charset(data), errors="replace")
+    return _mostly_utf8(data) or data.decode(detect_charset(data), errors="replace")
 
 
 def _meta_charset(data: bytes) -> bytes | None:

@@ -121,6 +121,14 @@ def test_a_http_charset_saying_utf8_on_bytes_that_are_not_is_overruled_by_detect
     assert decode_bytes(html.encode("cp1251"), charset="utf-8") == html
 
 
+def test_a_http_utf8_that_the_bytes_refute_leaves_the_page_meta_to_decide():
+    # A server that labels every page UTF-8, serving an old KOI8-R page that says what it is.
+    html = page("ru", '<meta charset="koi8-r">')
+    assert decode_bytes(html.encode("koi8_r"), charset="utf-8") == html
+    broken = html.encode("utf-8").replace("Организаторы".encode(), b"\xff")  # mostly UTF-8: UTF-8
+    assert decode_bytes(broken, charset="utf-8") == html.replace("Организаторы", "\ufffd")
+
+
 def test_mostly_utf8_with_a_broken_byte_is_still_utf8_not_a_detected_charset():
     text = "Привет, мир. Это почти правильный UTF-8 текст, с одним битым байтом: ".encode() + b"\xff."
     decoded = decode_bytes(text)
