@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 
 KINDS = ("auto", "text", "html")
@@ -122,10 +123,18 @@ _SUPERSETS = {"iso8859-1": "cp1252", "ascii": "cp1252", "shift_jis": "cp932", "g
 # smuggle markup past filters (utf-7: browsers never decode it).
 _NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7"}
 _SURROGATES = re.compile("[\ud800-\udfff]")
-# Charset detection (``detect_charset``): how many bytes the detector reads, bytes that are C1
-# controls in the ISO-8859 charsets, the Windows code page of each ISO-8859 script, and capital
-# alpha with tonos before a small Greek letter in the two Greek charsets.
+# Charset detection (``detect_charset``): how many bytes the detector reads; the Latin-script
+# charsets other than Windows-1252, which it may answer only with at least this many non-ASCII
+# bytes to tell them by; bytes that are C1 controls in the ISO-8859 charsets, the Windows code
+# page of each ISO-8859 script, and capital alpha with tonos before a small Greek letter in the
+# two Greek charsets.
 _DETECT_SAMPLE = 16384
+_HIGH_BYTES = bytes(range(128, 256))
+_OTHER_LATIN = {"cp1250", "cp1254", "cp1257", "cp1258", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-9",
+                "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16", "mac-roman", "mac-latin2"}
+_MIN_LATIN_EVIDENCE = 32
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_HANGUL_WORDS = re.compile("[\uac00-\ud7a3]{2,}")
 _C1_BYTES = re.compile(rb"[\x80-\x9f]")
 _WINDOWS_OF_ISO = {"iso8859-2": "cp1250", "iso8859-5": "cp1251", "iso8859-6": "cp1256", "iso8859-7": "cp1253",
                    "iso8859-8": "cp1255", "iso8859-4": "cp1257", "iso8859-13": "cp1257", "iso8859-15": "cp1252"}
@@ -313,10 +322,14 @@ def detect_charset(data: bytes) -> str:
 
     Resiliparse's ``detect_encoding`` (uchardet) guesses from a 16 KB sample (8 KB from each
     end); an answer the bytes refute is corrected:  UTF-8 (they are not UTF-8) or none as
-    Windows-1252, an ISO-8859 charset where the bytes hold 0x80-0x9F (C1 controls there, which
+    Windows-1252, or as EUC-KR (cp949) for Korean text, which this uchardet does not know; a Latin-script charset other than Windows-1252 (Central European, Baltic,
+    Turkish...) on fewer than 32 non-ASCII bytes as Windows-1252, the legacy charset of most
+    pages, since so few letters cannot tell such charsets apart (the detector takes a short
+    Spanish line for ISO-8859-4), unless Windows-1252 would put a sign inside a word (``³`` for
+    Polish ł); an ISO-8859 charset where the bytes hold 0x80-0x9F (C1 controls there, which
     text never holds; Windows code pages put punctuation there) as the Windows code page of its
-    script, and Windows-1253 against ISO-8859-7 (uchardet swaps these two Greek charsets) by
-    where the bytes put the frequent capital Ά.  ``scripts/encoding_report.py`` measures it.
+    script, and Windows-1253 against ISO-8859-7 (few bytes tell them apart, and uchardet
+    often takes one for the other) by where the bytes put capital Ά.  ``scripts/encoding_report.py`` measures it.
     """
     try:
         from resiliparse.parse.encoding import detect_encoding
@@ -325,12 +338,41 @@ def detect_charset(data: bytes) -> str:
     except Exception:  # noqa: BLE001 - decoding never raises: an unusable detector is no answer
         codec = None
     if codec is None or codec.startswith(("utf-8", "utf-16", "utf-32")):
+        return "cp949" if _korean(data) else "cp1252"
+    if (codec in _OTHER_LATIN and len(data) - len(data.translate(None, _HIGH_BYTES)) < _MIN_LATIN_EVIDENCE
+            and not _sign_inside_a_word(data.decode("cp1252", errors="replace"))):
         return "cp1252"
     if codec.startswith("iso8859-") and _C1_BYTES.search(data):
         codec = _WINDOWS_OF_ISO.get(codec, "cp1252")
     if codec in ("cp1253", "iso8859-7"):
         codec = _greek_charset(data, codec)
     return codec
+
+
+def _korean(data: bytes) -> bool:
+    """EUC-KR (cp949) text, which Resiliparse's uchardet does not know (it answers UTF-8): bytes
+    that decode as cp949 without an error, to words of two or more Hangul syllables (8 syllables
+    or more) for most of their non-ASCII characters.  Western text does not: a Latin-1 letter
+    before a space is no cp949 character, and a Windows-1252 apostrophe before a letter (``’s``)
+    that is makes one syllable between Latin letters, no Korean word."""
+    try:
+        text = data.decode("cp949")
+    except UnicodeDecodeError:
+        return False
+    hangul = sum(map(len, _HANGUL_WORDS.findall(text)))
+    return hangul >= 8 and 2 * hangul > len(_NON_ASCII.findall(text))  # a few words at least
+
+
+def _sign_inside_a_word(text: str) -> bool:
+    """Whether ``text`` holds a non-ASCII sign that no word holds between two letters: a symbol,
+    digit sign, inverted mark, control or undecodable byte (``³`` in ``przekroczy³a``, Polish
+    read as Windows-1252), not a letter or the punctuation that joins words (’ — …)."""
+    for match in _NON_ASCII.finditer(text):
+        i, char = match.start(), match.group()
+        if (0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+                and (unicodedata.category(char)[0] in "SNC" or char in "\ufffd¿¡")):
+            return True
+    return False
 
 
 def _greek_charset(data: bytes, guess: str) -> str:

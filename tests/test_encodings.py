@@ -22,6 +22,9 @@ PARAGRAPHS = {
     "zh-hant": ("今天上午，市政府在記者會上介紹了今年城市公共交通的發展計畫。"
                 "根據計畫，明年將新增三條公車路線，並在舊城區興建兩個自行車停車場。"
                 "一位在附近工作的市民表示，他每天騎車上班，希望這些措施能夠盡快落實。"),
+    "ko": ("서울 시내의 오래된 시장이 새 단장을 마치고 다시 문을 열었다. 상인들은 아침 일찍부터 가게를 정리하며 "
+           "손님을 맞을 준비를 했고, 시장 입구에는 안내소와 쉼터가 새로 생겼다. 한 상인은 주말마다 관광객이 "
+           "늘어나고 있어서 기대가 크다고 말했다."),
     "ru": ("В субботу в городском парке открылась выставка старых фотографий, на которых можно увидеть, "
            "как выглядели улицы и площади сто лет назад. Организаторы рассказали, что собирали снимки "
            "почти три года, а многие из них принесли сами жители города из семейных альбомов."),
@@ -43,7 +46,7 @@ def page(language: str, head: str = "") -> str:
 
 
 UNDECLARED = [("ja", "shift_jis"), ("ja", "cp932"), ("ja", "euc_jp"), ("zh", "gbk"), ("zh", "gb18030"),
-              ("zh-hant", "big5"), ("ru", "cp1251"), ("ru", "koi8_r"), ("el", "cp1253"), ("el", "iso8859_7"),
+              ("zh-hant", "big5"), ("ko", "euc_kr"), ("ko", "cp949"), ("ru", "cp1251"), ("ru", "koi8_r"), ("el", "cp1253"), ("el", "iso8859_7"),
               ("pl", "cp1250"), ("pl", "iso8859_2"), ("fr", "cp1252")]
 
 
@@ -79,6 +82,22 @@ def test_charset_labels_name_the_codec_browsers_use_or_none(label, codec):
 ])
 def test_the_charset_of_a_content_type_header(value, charset):
     assert charset_of_content_type(value) == charset
+
+
+@pytest.mark.parametrize("text", ["El niño comió piñata en España", "caf\xe9", "Smørrebrød på Nørrebro",
+                                  "Hotel room €120 – breakfast included – “great” view",
+                                  "<p>caf\xc3 na\xefve \xff\xfe r\xe9sum\xe9 of the budget meeting</p>"])
+def test_a_few_western_letters_stay_windows_1252(text):
+    # Too few non-ASCII bytes to tell Latin-script charsets apart: uchardet alone takes the first
+    # for ISO-8859-4 (ñ as ņ) and the last for Windows-1250 (ï as ď).
+    data = text.encode("cp1252")
+    assert detect_charset(data) == "cp1252" and decode_bytes(data) == text
+
+
+def test_english_apostrophes_that_are_valid_cp949_are_not_taken_for_korean():
+    # Every ’ before a letter (0x92 0x73) is a cp949 syllable, and the detector answers UTF-8.
+    text = "<p>It’s the city’s plan, and the council’s. We’re told it’ll work; don’t worry.</p>" * 30
+    assert decode_bytes(text.encode("cp1252")) == text
 
 
 def test_the_http_charset_decodes_a_page_that_declares_nothing():
