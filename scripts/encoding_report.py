@@ -152,8 +152,8 @@ def read_pages(folders: list[Path], per_language: int | None) -> list[tuple[str,
 
 
 def legacy_versions(html: str, language: str, max_references: float):
-    """(charset, bytes, expected text) for each legacy charset of ``language`` the page fits;
-    bytes None when the encoded page is plain ASCII."""
+    """(charset, bytes, expected text) for each legacy charset of ``language``: bytes None when
+    the encoded page is plain ASCII, the string ``"unfit"`` when the charset lacks its script."""
     non_ascii = sum(1 for c in html if ord(c) > 127)
     for charset in LEGACY[language]:
         data = html.encode(charset, errors="xmlcharrefreplace")
@@ -216,7 +216,7 @@ def main() -> None:
             if data is None:
                 ascii_only[key] += 1
                 continue
-            if data == "unfit":
+            if isinstance(data, str):  # "unfit"
                 unfit[key] += 1
                 continue
             pages_in[key] += 1
