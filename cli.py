@@ -64,7 +64,7 @@ def _warn_if_not_html(args, page: bytes) -> None:
     the kind by mistake would take for a page with no content."""
     from features.decode import to_text
 
-    if args.format == "html" and page.strip() and "<" not in to_text(page):
+    if args.format == "html" and page.strip() and "<" not in to_text(page, getattr(args, "charset", None)):
         print(f"boilerplate {args.command}: warning: {args.page} has no markup; as HTML (--format html) "
               "it is one block of text; --format text or auto reads it line by line", file=sys.stderr)
 
@@ -80,7 +80,7 @@ def cmd_clean(args) -> int:
     page = _read_page(args.page, limits)
     _warn_if_not_html(args, page)
     clf = _load_model(args)
-    table = clf.classify(page, kind=args.format, threshold=args.threshold, limits=limits)
+    table = clf.classify(page, kind=args.format, threshold=args.threshold, limits=limits, charset=args.charset)
     out = sys.stdout
     if args.output == "json":  # control characters as JSON escapes (json.dumps leaves DEL and C1 as they are)
         for row in table.itertuples(index=False):
@@ -433,6 +433,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input kind (default: detect HTML by content)")
     p.add_argument("--output", choices=("text", "json"), default="text",
                    help="text: kept blocks; json: one object per block with label and probability")
+    p.add_argument("--charset", metavar="LABEL",
+                   help="the charset the page was served with (its HTTP Content-Type), e.g. Shift_JIS: "
+                        "before its <meta charset> and detection (default: the page's own, else detected)")
     _add_threshold(p)
     p.add_argument("--model", help="model file (default: the bundled model)")
     _add_trust_model(p)

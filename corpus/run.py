@@ -195,15 +195,17 @@ def _site_of(record: dict, url_field: str) -> str:
     return domain_of(record.get(url_field)) or ""
 
 
-def clean_batch(documents: list, sites: list[str]) -> list:
-    """Clean a batch of documents in a worker: a result dict per document, or an error string."""
+def clean_batch(documents: list, sites: list[str], charsets: list | None = None) -> list:
+    """Clean a batch of documents in a worker: a result dict per document, or an error string.
+    ``charsets``: the charset each document's HTTP header declares (None: none)."""
     clf, options, counter = _worker()
     if not documents:
         return []
     from model import CONTENT, join_blocks
 
     results = []
-    tables = clf.classify_each(documents, kind=options.kind, threshold=options.threshold, limits=options.limits)
+    tables = clf.classify_each(documents, kind=options.kind, threshold=options.threshold, limits=options.limits,
+                               charset=charsets)
     for table, site in zip(tables, sites):
         if isinstance(table, Exception):
             results.append(f"{type(table).__name__}: {table}")
@@ -222,16 +224,17 @@ def clean_batch(documents: list, sites: list[str]) -> list:
     return results
 
 
-def count_batch(documents: list, sites: list[str], kind: str, limits: Limits | None = None) -> list:
+def count_batch(documents: list, sites: list[str], kind: str, limits: Limits | None = None,
+                charsets: list | None = None) -> list:
     """Pass one of site mode: the line keys of each page (blocks as the model would see them)."""
     from features import parse_document
 
     _worker()
 
     out = []
-    for document, site in zip(documents, sites):
+    for document, site, charset in zip(documents, sites, charsets or [None] * len(documents)):
         try:
-            blocks, _ = parse_document(document, kind, limits=limits)
+            blocks, _ = parse_document(document, kind, limits=limits, charset=charset)
         except Exception:
             out.append(None)
             continue
@@ -261,11 +264,21 @@ def _report(summary: Summary, log, path: Path, number: int, reason: str, outcome
     log(message)
 
 
+def _charset(record: dict, fmt: str) -> str | None:
+    """The charset a WARC record's HTTP ``Content-Type`` header declares for its body."""
+    if fmt != "warc":
+        return None
+    from features.decode import charset_of_content_type
+
+    return charset_of_content_type(record.get("content_type"))
+
+
 def _batches(path: Path, fmt: str, options: Options, batch_size: int, summary: Summary, log):
-    """Yield (records, documents, sites, megabytes) batches.  ``records`` holds (number, record,
-    reason) with reason None for the records whose document is in ``documents`` (in order) and
-    the reason it cannot be cleaned for the others; lines that are no record are reported here."""
-    records, documents, sites, size = [], [], [], 0
+    """Yield (records, documents, sites, megabytes, charsets) batches.  ``records`` holds (number,
+    record, reason) with reason None for the records whose document is in ``documents`` (in
+    order) and the reason it cannot be cleaned for the others; lines that are no record are
+    reported here.  ``charsets``: per document, the charset its HTTP header declares (WARC)."""
+    records, documents, sites, charsets, size = [], [], [], [], 0
     for number, record in read_records(path):
         if isinstance(record, BadRecord):
             _report(summary, log, path, number, record.reason, "skipped")
@@ -277,12 +290,13 @@ def _batches(path: Path, fmt: str, options: Options, batch_size: int, summary: S
         records.append((number, record, None))
         documents.append(document)
         sites.append(_site_of(record, options.url_field))
+        charsets.append(_charset(record, fmt))
         size += len(document)
         if len(records) >= batch_size:
-            yield records, documents, sites, size / 1e6
-            records, documents, sites, size = [], [], [], 0
+            yield records, documents, sites, size / 1e6, charsets
+            records, documents, sites, charsets, size = [], [], [], [], 0
     if records:
-        yield records, documents, sites, size / 1e6
+        yield records, documents, sites, size / 1e6, charsets
 
 
 def _run_batches(batches, submit, jobs: int):
@@ -355,8 +369,9 @@ def count_site_lines(inputs: list[Path], options: Options, jobs: int, batch_size
             fmt = detect_format(path)
             batches = _batches(path, fmt, options, batch_size, summary, lambda message: None)
             try:
-                for (_, _, sites, megabytes), keys in _run_batches(
-                        batches, lambda b: pool.submit(count_batch, b[1], b[2], options.kind, options.limits), jobs):
+                for (_, _, sites, megabytes, _), keys in _run_batches(
+                        batches, lambda b: pool.submit(count_batch, b[1], b[2], options.kind, options.limits, b[4]),
+                        jobs):
                     for site, page_keys in zip(sites, keys):
                         if page_keys is not None:
                             counter.add_page(site, page_keys)
@@ -602,8 +617,8 @@ def _clean_file(path: Path, out_dir: Path, options: Options, pool, jobs: int, ba
 def _write_records(path: Path, fmt: str, writer: RecordWriter, options: Options, pool, jobs: int,
                    batch_size: int, summary: Summary, bar, log) -> None:
     batches = _batches(path, fmt, options, batch_size, summary, log)
-    for (records, _, sites, megabytes), results in _run_batches(
-            batches, lambda b: pool.submit(clean_batch, b[1], b[2]), jobs):
+    for (records, _, sites, megabytes, _), results in _run_batches(
+            batches, lambda b: pool.submit(clean_batch, b[1], b[2], b[4]), jobs):
         results = iter(results)
         for number, record, reason in records:
             result = next(results) if reason is None else reason

@@ -126,18 +126,21 @@ def text_columns(text: str, limits: Limits = DEFAULT_LIMITS) -> dict:
     }
 
 
-def parse_document(document: str | bytes, kind: str = "auto",
-                   limits: Limits | None = None) -> tuple[pd.DataFrame, str]:
+def parse_document(document: str | bytes, kind: str = "auto", limits: Limits | None = None,
+                   charset: str | None = None) -> tuple[pd.DataFrame, str]:
     """Decode ``document``, pick its kind and split it into blocks.
 
     Returns ``(blocks, kind)`` where ``kind`` is ``"html"`` or ``"text"``.  Raises ``PageError``
     (a ``ValueError``) for binary data and for a page over ``limits`` (default ``Limits()``).
+    ``charset``: for bytes, the charset their transport declares (an HTTP ``Content-Type``
+    header's), before the page's own ``<meta>`` (``features.decode.decode_bytes``).
     """
-    columns, kind = parse_columns(document, kind, limits)
+    columns, kind = parse_columns(document, kind, limits, charset)
     return blocks_frame(columns), kind
 
 
-def parse_columns(document: str | bytes, kind: str = "auto", limits: Limits | None = None) -> tuple[dict, str]:
+def parse_columns(document: str | bytes, kind: str = "auto", limits: Limits | None = None,
+                  charset: str | None = None) -> tuple[dict, str]:
     """``parse_document`` with the blocks as a dict of column lists: pass a list of them to
     ``blocks_frame`` to stack many pages into one table."""
     from .html_blocks import html_columns
@@ -146,6 +149,6 @@ def parse_columns(document: str | bytes, kind: str = "auto", limits: Limits | No
     if isinstance(document, (bytearray, memoryview)):
         document = bytes(document)
     check_page(document, limits)
-    text = to_text(document)
+    text = to_text(document, charset)
     kind = resolve_kind(text, kind)
     return (html_columns(text, limits=limits) if kind == "html" else text_columns(text, limits)), kind

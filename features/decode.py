@@ -1,10 +1,13 @@
 """Turn whatever the user hands us (bytes or str) into text, and tell HTML from plain text.
 
 Decoding order for bytes: a byte-order mark wins; then strict UTF-8 (valid UTF-8 that is not
-meant to be UTF-8 is rare); then the charset the page declares in a ``<meta>`` tag (Latin-1 and
-ASCII labels read as Windows-1252, as browsers do; a label naming a Python codec that is no
+meant to be UTF-8 is rare); then the charset declared by the page's transport (an HTTP
+``Content-Type`` header's ``charset``, passed as ``charset=``), then the one the page declares in
+a ``<meta>`` tag (each label read as browsers read it: Latin-1 and ASCII as Windows-1252,
+Shift_JIS as Windows-31J, GB2312 as GB18030...; a label naming a Python codec that is no
 character set, such as ``rot13``, ``base64`` or ``unicode_escape``, is ignored); then UTF-8 with
-replacement characters when the bytes are mostly valid UTF-8; then Windows-1252.  Decoding never
+replacement characters when the bytes are mostly valid UTF-8; then the legacy charset a
+byte-level detector finds (``detect_charset``), Windows-1252 when it finds none.  Decoding never
 raises, and the text it decodes never holds a lone surrogate (each would become U+FFFD).  A str
 is the page's text as it is given, lone surrogates and all.
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 
 KINDS = ("auto", "text", "html")
@@ -105,13 +109,38 @@ _CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 27)) + bytes(range(28, 32)
 # smaller share when the bytes are not UTF-8 either (random bytes have ~10% control bytes).
 _BINARY_SHARE, _BINARY_SHARE_NOT_UTF8 = 0.3, 0.05
 
-# Browsers read these labels as windows-1252 (WHATWG Encoding Standard).
-_AS_CP1252 = {"latin_1", "iso8859-1", "ascii", "cp1252"}
+# Labels of the WHATWG Encoding Standard (what browsers and detectors name) that Python does not know.
+_WEB_LABELS = {"windows-31j": "cp932", "x-sjis": "cp932", "windows-874": "cp874", "x-mac-cyrillic": "mac-cyrillic",
+               "iso-8859-8-i": "iso8859-8", "x-gbk": "gbk", "windows-949": "cp949"}
+# Charsets that browsers read as their superset, since pages so labelled are written in it:
+# Latin-1 and ASCII as Windows-1252, Shift_JIS as Windows-31J (cp932: circled numbers, NEC
+# symbols), GB2312 and GBK as GB18030, EUC-KR as cp949, ISO-8859-9 as Windows-1254, TIS-620 as
+# Windows-874.  (Python's codec names, as ``codecs.lookup`` gives them.)
+_SUPERSETS = {"iso8859-1": "cp1252", "ascii": "cp1252", "shift_jis": "cp932", "gb2312": "gb18030",
+              "gbk": "gb18030", "euc_kr": "cp949", "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874"}
 # Python codecs that are text encodings to Python but no character set a page can be written in:
 # they raise on ordinary bytes (idna, undefined), make lone surrogates (the escape codecs) or can
 # smuggle markup past filters (utf-7: browsers never decode it).
 _NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7"}
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# Charset detection (``detect_charset``): how many bytes the detector reads; the Latin-script
+# charsets other than Windows-1252, which it may answer only with at least this many non-ASCII
+# bytes to tell them by; bytes that are C1 controls in the ISO-8859 charsets, the Windows code
+# page of each ISO-8859 script, and capital alpha with tonos before a small Greek letter in the
+# two Greek charsets.
+_DETECT_SAMPLE = 16384
+_HIGH_BYTES = bytes(range(128, 256))
+_OTHER_LATIN = {"cp1250", "cp1254", "cp1257", "cp1258", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-9",
+                "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16", "mac-roman", "mac-latin2"}
+_MIN_LATIN_EVIDENCE = 32
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_HANGUL_WORDS = re.compile("[\uac00-\ud7a3]{2,}")
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")
+_WINDOWS_OF_ISO = {"iso8859-2": "cp1250", "iso8859-5": "cp1251", "iso8859-6": "cp1256", "iso8859-7": "cp1253",
+                   "iso8859-8": "cp1255", "iso8859-4": "cp1257", "iso8859-13": "cp1257", "iso8859-15": "cp1252"}
+_ALPHA_TONOS_1253 = re.compile(rb"\xa2[\xdc-\xfe]")
+_ALPHA_TONOS_8859_7 = re.compile(rb"\xb6[\xdc-\xfe]")
+_CONTENT_TYPE_CHARSET = re.compile(r"""(?:^|;)\s*charset\s*=\s*["']?([^"';,\s]{1,40})""", re.I)
 # What UTF-16 text in CJK scripts decodes to: ASCII, Latin-1 and general punctuation, CJK
 # punctuation, kana, bopomofo, Hangul, CJK ideographs and full-width forms.
 _WIDE_SCRIPTS = re.compile("[\t\n\r\x20-\x7e\xa0-\xff\u2000-\u206f\u3000-\u318f\u3400-\u4dbf"
@@ -251,12 +280,14 @@ def check_page(document: str | bytes, limits: Limits = DEFAULT_LIMITS) -> None:
         raise PageError(f"the page is {what}, not text or HTML{hint}")
 
 
-def decode_bytes(data: bytes) -> str:
-    """Decode page bytes robustly; never raises, never returns a lone surrogate."""
-    return _without_surrogates(_decode(data))
+def decode_bytes(data: bytes, charset: str | None = None) -> str:
+    """Decode page bytes robustly; never raises, never returns a lone surrogate.  ``charset``:
+    the one the page's transport declares (the ``charset=`` of an HTTP ``Content-Type`` header,
+    see ``charset_of_content_type``), which goes before the page's ``<meta>``."""
+    return _without_surrogates(_decode(data, charset))
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, charset: str | None = None) -> str:
     wide = _wide_encoding(data)
     if wide:
         return data[wide[1]:].decode(wide[0], errors="replace")
@@ -264,32 +295,131 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    match = _META_CHARSET.search(data[:8192])
-    per_broken = 4
-    if match:
-        encoding = _declared_charset(match.group(1))
+    for label in (charset, _meta_charset(data)):
+        encoding = browser_codec(label) if label else None
         if encoding and encoding.startswith(("utf-16", "utf-32")):
             encoding = "utf-8"  # no BOM and no NULs: not UTF-16 whatever it says (browsers read UTF-8)
         if encoding == "utf-8":  # declared UTF-8 but not UTF-8: a few broken bytes, or a wrong label
-            per_broken = 1
-        elif encoding:
+            text = _mostly_utf8(data, per_broken=1)
+            if text is not None:
+                return text
+            continue  # a wrong label (a server's default header): the page's own, or detection
+        if encoding:
             try:
-                return data.decode("cp1252" if encoding in _AS_CP1252 else encoding, errors="replace")
+                return data.decode(encoding, errors="replace")
             except (LookupError, UnicodeError, ValueError, TypeError):
                 pass  # a codec registered by some other library that fails anyway: as if undeclared
-    return _mostly_utf8(data, per_broken) or data.decode("cp1252", errors="replace")
+    return _mostly_utf8(data) or data.decode(detect_charset(data), errors="replace")
 
 
-def _declared_charset(label: bytes) -> str | None:
-    """The Python codec of a ``<meta charset>`` label, or None when it names none, or a codec
-    that is no character set (``rot13``, ``base64``, ``zlib``, ``unicode_escape``...)."""
+def _meta_charset(data: bytes) -> bytes | None:
+    match = _META_CHARSET.search(data[:8192])
+    return match.group(1) if match else None
+
+
+def detect_charset(data: bytes) -> str:
+    """The legacy charset of page bytes that are not UTF-8 and declare none (a Python codec).
+
+    Resiliparse's ``detect_encoding`` (uchardet) guesses from a 16 KB sample (8 KB from each
+    end); an answer the bytes refute is corrected:  UTF-8 (they are not UTF-8) or none as
+    Windows-1252, or as EUC-KR (cp949) for Korean text, which this uchardet does not know; a Latin-script charset other than Windows-1252 (Central European, Baltic,
+    Turkish...) on fewer than 32 non-ASCII bytes as Windows-1252, the legacy charset of most
+    pages, since so few letters cannot tell such charsets apart (the detector takes a short
+    Spanish line for ISO-8859-4), unless Windows-1252 would put a sign inside a word (``³`` for
+    Polish ł); an ISO-8859 charset where the bytes hold 0x80-0x9F (C1 controls there, which
+    text never holds; Windows code pages put punctuation there) as the Windows code page of its
+    script, and Windows-1253 against ISO-8859-7 (few bytes tell them apart, and uchardet
+    often takes one for the other) by where the bytes put capital Ά.  ``scripts/encoding_report.py`` measures it.
+    """
     try:
-        info = codecs.lookup(label.decode("ascii"))
-    except (LookupError, UnicodeError):
+        from resiliparse.parse.encoding import detect_encoding
+
+        codec = browser_codec(detect_encoding(data, max_len=_DETECT_SAMPLE))
+    except Exception:  # noqa: BLE001 - decoding never raises: an unusable detector is no answer
+        codec = None
+    if codec is None or codec.startswith(("utf-8", "utf-16", "utf-32")):
+        return "cp949" if _korean(data) else "cp1252"
+    if (codec in _OTHER_LATIN and len(data) - len(data.translate(None, _HIGH_BYTES)) < _MIN_LATIN_EVIDENCE
+            and not _sign_inside_a_word(data.decode("cp1252", errors="replace"))):
+        return "cp1252"
+    if codec.startswith("iso8859-") and _C1_BYTES.search(data):
+        codec = _WINDOWS_OF_ISO.get(codec, "cp1252")
+    if codec in ("cp1253", "iso8859-7"):
+        codec = _greek_charset(data, codec)
+    return codec
+
+
+def _korean(data: bytes) -> bool:
+    """EUC-KR (cp949) text, which Resiliparse's uchardet does not know (it answers UTF-8): bytes
+    that decode as cp949 without an error, to words of two or more Hangul syllables (8 syllables
+    or more) for most of their non-ASCII characters.  Western text does not: a Latin-1 letter
+    before a space is no cp949 character, and a Windows-1252 apostrophe before a letter (``’s``)
+    that is makes one syllable between Latin letters, no Korean word."""
+    try:
+        text = data.decode("cp949")
+    except UnicodeDecodeError:
+        return False
+    hangul = sum(map(len, _HANGUL_WORDS.findall(text)))
+    return hangul >= 8 and 2 * hangul > len(_NON_ASCII.findall(text))  # a few words at least
+
+
+def _sign_inside_a_word(text: str) -> bool:
+    """Whether ``text`` holds a non-ASCII sign that no word holds between two letters: a symbol,
+    digit sign, inverted mark, control or undecodable byte (``³`` in ``przekroczy³a``, Polish
+    read as Windows-1252), not a letter or the punctuation that joins words (’ — …)."""
+    for match in _NON_ASCII.finditer(text):
+        i, char = match.start(), match.group()
+        if (0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+                and (unicodedata.category(char)[0] in "SNC" or char in "\ufffd¿¡")):
+            return True
+    return False
+
+
+def _greek_charset(data: bytes, guess: str) -> str:
+    """Windows-1253 or ISO-8859-7: they differ in where capital alpha with tonos (Ά, which
+    starts many Greek words) is, 0xA2 against 0xB6, and in the punctuation at 0x80-0x9F (C1
+    controls in ISO-8859-7).  Ά is followed by a small letter (0xDC-0xFE in both); the other
+    byte of the two then stands for ’ (ISO-8859-7) or ¶ (Windows-1253), which are not."""
+    if _C1_BYTES.search(data):
+        return "cp1253"
+    windows = len(_ALPHA_TONOS_1253.findall(data))
+    iso = len(_ALPHA_TONOS_8859_7.findall(data))
+    if windows != iso:
+        return "cp1253" if windows > iso else "iso8859-7"
+    return guess
+
+
+def charset_of_content_type(value: str | bytes | None) -> str | None:
+    """The ``charset`` parameter of a ``Content-Type`` header value (``text/html; charset=Shift_JIS``),
+    or None when it has none."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(value, str):
+        return None
+    match = _CONTENT_TYPE_CHARSET.search(value)
+    return match.group(1) if match else None
+
+
+def browser_codec(label: str | bytes | None) -> str | None:
+    """The Python codec that reads what a browser reads for a charset label (``<meta charset>``,
+    an HTTP ``Content-Type`` header, a detector's answer), or None when the label names no
+    character set: unknown, or a Python codec that is none (``rot13``, ``base64``, ``zlib``,
+    ``unicode_escape``...)."""
+    if isinstance(label, bytes):
+        try:
+            label = label.decode("ascii")
+        except UnicodeError:
+            return None
+    if not isinstance(label, str):
+        return None
+    label = label.strip().strip("\"'").strip().lower()
+    try:
+        info = codecs.lookup(_WEB_LABELS.get(label, label))
+    except (LookupError, UnicodeError, ValueError):
         return None
     if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
         return None
-    return info.name
+    return _SUPERSETS.get(info.name, info.name)
 
 
 def _without_surrogates(text: str) -> str:
@@ -299,12 +429,13 @@ def _without_surrogates(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text)
 
 
-def to_text(document: str | bytes) -> str:
-    """Return ``document`` as str, decoding bytes; reject anything else with a clear message."""
+def to_text(document: str | bytes, charset: str | None = None) -> str:
+    """Return ``document`` as str, decoding bytes (``charset``: the one their transport declares,
+    see ``decode_bytes``); reject anything else with a clear message."""
     if isinstance(document, str):
         return document[1:] if document.startswith("\ufeff") else document
     if isinstance(document, (bytes, bytearray, memoryview)):
-        return decode_bytes(bytes(document))
+        return decode_bytes(bytes(document), charset)
     raise TypeError(f"a document must be str or bytes, not {type(document).__name__}")
 
 

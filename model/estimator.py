@@ -348,45 +348,47 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
     # -- pages ------------------------------------------------------------------------------
 
     def classify(self, document, kind: str = "auto", threshold: float | None = None,
-                 limits: Limits | None = None) -> pd.DataFrame:
+                 limits: Limits | None = None, charset: str | None = None) -> pd.DataFrame:
         """One row per block of ``document`` (str or bytes): its text, label and probability.
 
         Columns: ``block`` (0-based position), ``line`` (source line), ``text``, ``label``,
         ``proba`` (probability of content), ``gap_before`` (paragraph break before), ``kind``.
         A page past ``limits`` (``features.decode.Limits``; default limits when None) raises
-        ``PageError``, as does binary data.
+        ``PageError``, as does binary data.  ``charset``: for bytes, the charset their transport
+        declares (an HTTP ``Content-Type`` header's; ``features.decode.decode_bytes``).
         """
-        return self.classify_many([document], kind, threshold, limits)[0]
+        return self.classify_many([document], kind, threshold, limits, charset)[0]
 
     def clean(self, document, kind: str = "auto", threshold: float | None = None,
-              limits: Limits | None = None) -> str:
+              limits: Limits | None = None, charset: str | None = None) -> str:
         """The main content of ``document``: kept blocks in page order, one per line, with a blank
         line wherever the page had a paragraph break between them."""
-        return self.clean_many([document], kind, threshold, limits)[0]
+        return self.clean_many([document], kind, threshold, limits, charset)[0]
 
     def classify_many(self, documents, kind="auto", threshold: float | None = None,
-                      limits: Limits | None = None) -> list[pd.DataFrame]:
+                      limits: Limits | None = None, charset=None) -> list[pd.DataFrame]:
         """``classify`` for many documents at once: one feature pass and one model call for all.
 
-        ``kind`` is one kind for all documents or a sequence with one kind per document.
+        ``kind`` is one kind for all documents or a sequence with one kind per document;
+        ``charset`` likewise (None for a document without one).
         """
         threshold = self.decision_threshold(threshold)
-        blocks, kinds, proba, keep = self._label_many(documents, kind, threshold, limits)
+        blocks, kinds, proba, keep = self._label_many(documents, kind, threshold, limits, charset)
         return [block_table(blocks.iloc[start:end], proba[start:end], keep[start:end], kinds[i])
                 for i, (start, end) in enumerate(_page_bounds(blocks["page"].to_numpy(), len(kinds)))]
 
     def clean_many(self, documents, kind="auto", threshold: float | None = None,
-                   limits: Limits | None = None) -> list[str]:
+                   limits: Limits | None = None, charset=None) -> list[str]:
         """``clean`` for many documents at once: one feature pass and one model call for all."""
         threshold = self.decision_threshold(threshold)
-        blocks, kinds, proba, keep = self._label_many(documents, kind, threshold, limits)
+        blocks, kinds, proba, keep = self._label_many(documents, kind, threshold, limits, charset)
         texts = blocks["text"].to_numpy(object)
         gaps = blocks["gap_before"].to_numpy(bool)
         return [_join(texts[a:b], gaps[a:b], keep[a:b])
                 for a, b in _page_bounds(blocks["page"].to_numpy(), len(kinds))]
 
     def classify_each(self, documents, kind="auto", threshold: float | None = None,
-                      limits: Limits | None = None) -> list:
+                      limits: Limits | None = None, charset=None) -> list:
         """``classify_many``, except that a document that cannot be classified gives its exception
         (without traceback) in place of its table instead of failing the whole list: for corpus
         runs, where one bad page (binary, too large, not text) must not stop the rest of its batch.
@@ -395,16 +397,17 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         the call itself (bad arguments, an unfitted model) are raised, as is a batch failure that
         no single page reproduces."""
         documents, kinds = _documents_and_kinds(documents, kind)
+        charsets = _charsets(charset, len(documents))
         check_is_fitted(self, "trees_")
         threshold = self.decision_threshold(threshold)
         limits = check_limits(limits)
         try:
-            return self.classify_many(documents, kinds, threshold, limits)
+            return self.classify_many(documents, kinds, threshold, limits, charsets)
         except Exception as batch_error:  # find the bad pages
             out = []
-            for document, k in zip(documents, kinds):
+            for document, k, c in zip(documents, kinds, charsets):
                 try:
-                    out.append(self.classify(document, k, threshold, limits))
+                    out.append(self.classify(document, k, threshold, limits, c))
                 except Exception as exc:  # kept bare: a traceback (its own or its context's) would
                     exc.__context__ = exc.__cause__ = None  # hold this frame, and so the whole batch
                     out.append(exc.with_traceback(None))
@@ -412,13 +415,14 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
                 raise batch_error
             return out
 
-    def _label_many(self, documents, kind, threshold, limits):
+    def _label_many(self, documents, kind, threshold, limits, charset=None):
         """Parse every document, stack their blocks, and score them in one call: (blocks, kinds,
         probabilities, keep)."""
         documents, kinds = _documents_and_kinds(documents, kind)
+        charsets = _charsets(charset, len(documents))
         pages = []  # each page's blocks as column lists, stacked into one table below
-        for i, (document, k) in enumerate(zip(documents, kinds)):
-            columns, kinds[i] = parse_columns(document, k, limits=limits)
+        for i, (document, k, c) in enumerate(zip(documents, kinds, charsets)):
+            columns, kinds[i] = parse_columns(document, k, limits=limits, charset=c)
             pages.append(columns)
         blocks = blocks_frame(pages)
         if not len(blocks):
@@ -466,6 +470,21 @@ def _documents_and_kinds(documents, kind) -> tuple[list, list[str]]:
     for k in kinds:
         check_kind(k)
     return documents, kinds
+
+
+def _charsets(charset, n: int) -> list:
+    """One transport charset (or None) per document: ``charset`` is one for all or a sequence."""
+    if charset is None or isinstance(charset, str):
+        return [charset] * n
+    if isinstance(charset, bytes) or not isinstance(charset, Iterable):
+        raise TypeError(f"charset must be a str, None or a sequence of them, not {type(charset).__name__}")
+    charsets = list(charset)
+    if len(charsets) != n:
+        raise ValueError(f"{n} documents but {len(charsets)} charsets")
+    for c in charsets:
+        if c is not None and not isinstance(c, str):
+            raise TypeError(f"a charset must be a str or None, not {type(c).__name__}")
+    return charsets
 
 
 def _out_of_fold(folds, y: np.ndarray, fit_predict) -> np.ndarray:

@@ -151,6 +151,34 @@ def test_warc_responses_become_jsonl_records(tmp_path, model_file, trained_model
     assert "html" not in out[0] and out[0]["warc_record_id"]
 
 
+def test_warc_bodies_are_decoded_with_the_charset_of_their_http_header(tmp_path, model_file, trained_model):
+    from test_encodings import PARAGRAPHS
+
+    def with_paragraph(i, language, head=""):
+        html = synthetic_html(710 + i, labelled=False).replace("<p>", f"<p>{PARAGRAPHS[language]} ", 1)
+        return html.replace("<head>", f"<head>{head}", 1)
+
+    # KOI8-R under a <meta> that says windows-1251: the header is right, as browsers take it;
+    # Shift_JIS and GBK with no <meta>; a header without a charset leaves the page's own.
+    htmls = [with_paragraph(0, "ru", '<meta charset="windows-1251">'), with_paragraph(1, "ja"),
+             with_paragraph(2, "zh"), with_paragraph(3, "el", '<meta charset="windows-1253">')]
+    codecs = ["koi8_r", "shift_jis", "gbk", "cp1253"]
+    bodies = [html.encode(codec, errors="xmlcharrefreplace") for html, codec in zip(htmls, codecs)]  # © as &#169;
+    htmls = [body.decode(codec) for body, codec in zip(bodies, codecs)]
+    responses = [("https://w.example/0", "text/html; charset=KOI8-R", bodies[0]),
+                 ("https://w.example/1", 'text/html;charset="Shift_JIS"', bodies[1]),
+                 ("https://w.example/2", "text/html; charset=gbk", bodies[2]),
+                 ("https://w.example/3", "text/html", bodies[3])]
+    path = write_warc(tmp_path / "legacy.warc.gz", responses)
+    for jobs, site_mode in ((1, False), (2, True)):
+        run([path], tmp_path / f"out{jobs}", model_file, jobs=jobs, site_mode=site_mode)
+        out = read_out(tmp_path / f"out{jobs}" / "legacy.jsonl.gz")
+        assert [r["content_type"] for r in out] == [r[1] for r in responses]
+        assert [r["clean_text"] for r in out] == [trained_model.clean(h) for h in htmls]
+        for record, language in zip(out, ("ru", "ja", "zh", "el")):
+            assert PARAGRAPHS[language] in record["clean_text"]
+
+
 def test_a_restart_skips_finished_files_and_removes_partial_ones(tmp_path, model_file):
     first = write_jsonl(tmp_path / "e1.jsonl", pages(2))
     second = write_jsonl(tmp_path / "e2.jsonl", pages(2, start=2))
@@ -176,11 +204,11 @@ def test_an_interrupted_file_leaves_no_output_behind(tmp_path, model_file, monke
     calls = {"n": 0}
     real = run_module.clean_batch
 
-    def failing(documents, sites):
+    def failing(documents, sites, charsets=None):
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt
-        return real(documents, sites)
+        return real(documents, sites, charsets)
 
     monkeypatch.setattr(run_module, "clean_batch", failing)
     with pytest.raises(KeyboardInterrupt):
