@@ -23,7 +23,7 @@ import warnings
 from contextlib import contextmanager
 
 PURE_PYTHON_ENV = "BOILERPLATE_PURE_PYTHON"
-EXTENSIONS = ("features._walk", "model._forest")
+EXTENSIONS = ("features._walk", "features._text", "model._forest")
 _STATUS: dict[str, str] = {}  # extension: "compiled", or why the reference runs instead
 
 
@@ -78,6 +78,7 @@ def _version_mismatch(built: dict[str, str]) -> str:
 def status() -> dict[str, str]:
     """Each extension: "compiled", or why its pure-Python reference runs (imports them first)."""
     import features.html_blocks  # noqa: F401 - each module loads its extension at import
+    import features.text_shape  # noqa: F401
     import model.trees  # noqa: F401
 
     return {name: _STATUS.get(name, "not loaded") for name in EXTENSIONS}
@@ -87,15 +88,15 @@ def status() -> dict[str, str]:
 def reference():
     """Run the pure-Python reference inside the ``with`` block (not thread-safe: for tests and
     benchmarks, which compare both paths in one process)."""
-    from features import html_blocks
+    from features import html_blocks, text_shape
     from model import trees
 
-    saved = html_blocks._compiled, trees._compiled
-    html_blocks._compiled = trees._compiled = None
+    saved = html_blocks._compiled, text_shape._compiled, trees._compiled
+    html_blocks._compiled = text_shape._compiled = trees._compiled = None
     try:
         yield
     finally:
-        html_blocks._compiled, trees._compiled = saved
+        html_blocks._compiled, text_shape._compiled, trees._compiled = saved
 
 
 def summary() -> str:

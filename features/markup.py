@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from . import text_shape
 from .blocks import LANDMARKS
 from .pages import PageIndex
 
@@ -58,7 +59,13 @@ FEATURES = {
 
 
 def keyword_bits(values: np.ndarray) -> np.ndarray:
-    """Per string, the bit set of ``ATTR_KEYWORDS`` groups that match one of its tokens."""
+    """Per string, the bit set of ``ATTR_KEYWORDS`` groups that match one of its tokens (the
+    compiled core matches each string and token once per process, ``features._text.keyword_bits``)."""
+    if text_shape._compiled is not None:
+        try:
+            return text_shape._compiled.keyword_bits(values)
+        except TypeError:  # a value that is not a string: the reference's way
+            pass
     codes, uniques = pd.factorize(values)
     if not len(uniques):
         return np.zeros(len(codes), np.int64)

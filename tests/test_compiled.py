@@ -1,8 +1,9 @@
 """The compiled core against its pure-Python reference, compared inside one process.
 
 Each test runs both paths on the same input: the DOM walk (``features/_walk.pyx`` against
-``html_blocks.python_columns``, on the same parsed tree) and tree prediction (``model/_forest.pyx``
-against scikit-learn's own).  Comparing in one process needs no second run of the suite and shows
+``html_blocks.python_columns``, on the same parsed tree), the block features (``features/_text.pyx``
+under ``features.compute_features``, every column against the pure-Python one) and tree
+prediction (``model/_forest.pyx`` against scikit-learn's own).  Comparing in one process needs no second run of the suite and shows
 the two results side by side; ``BOILERPLATE_PURE_PYTHON`` is tested here in a subprocess.  The
 comparisons skip where the extensions are not built (CI checks that they are, ``.ci/run``); the
 loading and fallback tests run everywhere.
@@ -22,11 +23,12 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import LABELLED_SAMPLES, PRE_PAGE, REPO_ROOT, SAMPLES, synthetic_html
-from features import compiled, html_blocks
+from features import FEATURE_NAMES, compiled, compute_features, context, html_blocks, markup, text_shape
+from features.blocks import blocks_frame, parse_columns, text_columns
 from features.decode import DEFAULT_LIMITS, Limits, PageError, to_text
 from model import trees
 from test_hostile import CASES, REFUSED, SCALING
@@ -195,6 +197,126 @@ def test_same_blocks_on_every_wcxb_page(wcxb_dir):
     files = sorted((wcxb_dir / "dev" / "html").glob("*.html.gz"))
     blocks = sum(assert_same_walk(decode_bytes(gzip.open(path).read())) for path in files)
     assert len(files) > 1000 and blocks > 400_000
+
+
+# -- the block features ---------------------------------------------------------------------
+
+def _text_or_skip():
+    if text_shape._compiled is None:
+        pytest.skip(f"the compiled block features are not in use: {compiled.status()['features._text']}")
+    return text_shape._compiled
+
+
+def assert_same_features(blocks) -> int:
+    """Every feature column of ``blocks`` is the same on both paths, value for value (NaN where
+    the reference has NaN); returns the blocks compared."""
+    _text_or_skip()
+    ours = compute_features(blocks)
+    with compiled.reference():
+        reference = compute_features(blocks)
+    assert list(ours.columns) == list(reference.columns) == list(FEATURE_NAMES)
+    for name in FEATURE_NAMES:  # name the column that differs, and where
+        np.testing.assert_array_equal(ours[name].to_numpy(), reference[name].to_numpy(), err_msg=name, strict=True)
+    np.testing.assert_array_equal(ours.index.to_numpy(), reference.index.to_numpy())
+    return len(blocks)
+
+
+def _stacked(documents) -> "pd.DataFrame":
+    """One block table of many (document, kind) pages, as ``clean_many`` stacks them."""
+    return blocks_frame([parse_columns(document, kind)[0] for document, kind in documents])
+
+
+def _lines_table(texts: list[str]):
+    """A plain-text block table whose blocks are exactly ``texts`` (unstripped, any characters)."""
+    columns = text_columns("\n".join("x" for _ in texts))
+    columns["text"] = list(texts)
+    return blocks_frame(columns)
+
+
+def test_same_features_on_the_labelled_pages():
+    from training.pages import load_pages
+
+    blocks = load_pages([LABELLED_SAMPLES]).blocks
+    assert assert_same_features(blocks) > 100
+
+
+def test_same_features_on_the_sample_pages_alone_and_stacked():
+    documents = _documents()
+    assert assert_same_features(_stacked(documents)) > 200
+    for document in documents:
+        assert_same_features(_stacked([document]))
+
+
+@pytest.mark.parametrize("name", [name for name in CASES if name not in REFUSED])
+def test_same_features_on_hostile_pages(name):
+    data, _ = CASES[name]()
+    assert_same_features(_stacked([(data, "auto")]))
+
+
+# Characters where counting could part from the reference: digits of other scripts and of the
+# astral planes, letters whose lower case is longer ("İ") or depends on the word ("Σ") or that
+# fold to ASCII ("K", "ſ"), scripts without spaces (with their own digits: Thai), astral Han and
+# emoji, Unicode spaces, separators, sentence ends, closers, the characters the flag patterns
+# look for, a lone surrogate.
+ODD_CHARACTERS = ("aAeEgGlLoOpPrRuUvVwWyYcC019 \t\xa0\u2028\u3000|/»›>·•.!?。！？…;:：,，、\"'”’»)]›$€£¥₹@©()-"
+                  "٣๑ก東京にはİıΣσςſ\u212aßÉé\U00020000\U0001d7d9\U0001f600\u0301_年月월년\ud800")
+# and pieces of what the flag patterns and the separators count look for, to meet in a block
+ODD_PIECES = (" | ", " | | ", " / ", "2024", " 1999", "12:30", "1.2.", "5 ", " ago", "ll r", "erve", "(c)", "pyr",
+              "www.", "://", ".com", "USD", "Read more:", "See also »", "the ", "and ", "der ", "ΚΑΙ ", "Ⅻ")
+odd_block = st.lists(st.sampled_from(list(ODD_CHARACTERS) + list(ODD_PIECES)), max_size=16).map("".join)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(odd_block, st.sampled_from(["the cat", "Read more: next story", "12.05.2024",
+                                                      "© 2026 x. All rights reserved", "10:30", "$ 5", "a | b | c",
+                                                      "3 days ago", "see www.example.com", "x@y.org"])),
+                max_size=12))
+@example(["a | | b", "x / / / y » z", "Home | About |", "| a |"])  # separators that share a space count once
+@example(["Ⅻ ΣΟΦΟΣ İi KELVIN \u212a ſ", "東京は2024年5月6日", "x\U0001d7d9\U0001d7da y", "\U00020000\U0001f600 e\u0301"])
+def test_same_features_on_generated_text(texts):
+    assert_same_features(_lines_table(texts))
+
+
+@given(st.one_of(html_ish, odd_html))
+def test_same_features_on_generated_html(page):
+    assert_same_features(_stacked([(page, "html")]))
+
+
+def test_same_duplicate_and_opening_keys():
+    _text_or_skip()
+    texts = ["", " ", "A  b\tC ", "Price 12,50 € and 3 more", "İstanbul ΣΟΦΟΣ ſtraße 𝟙𝟚 x", "٣٤ ๑๒ก 東京 2024年",
+             "x" * 200 + " 12", "\u3000 lead\u2028 trail \x85", "a_b-c d", "\ud800 lone"]
+    ours = context._keys(texts)
+    with compiled.reference():
+        assert ours == context._keys(texts)
+    assert ours[0][2] == "a b c" and ours[1][3] == "price 0"
+
+
+def test_same_keyword_bits_called_again_and_with_values_that_are_not_strings():
+    _text_or_skip()
+    values = np.array(["", "nav main-menu", "Navigation", "site-footer  copyright", "ads", "x\ty", "nav main-menu"],
+                      dtype=object)
+    with compiled.reference():
+        expected = markup.keyword_bits(values)
+    for _ in range(2):  # the second call answers from what the first one remembered
+        np.testing.assert_array_equal(markup.keyword_bits(values), expected)
+    assert expected[1] and not expected[0]
+    odd = np.array(["nav", None], dtype=object)  # the reference's answer, whatever it is
+    with compiled.reference():
+        np.testing.assert_array_equal(markup.keyword_bits(odd), markup.keyword_bits(odd))
+
+
+def test_same_features_on_every_wcxb_page(wcxb_dir):
+    from features.decode import decode_bytes
+    from training.gold import html_to_text
+
+    files = sorted((wcxb_dir / "dev" / "html").glob("*.html.gz"))
+    compared = 0
+    for i in range(0, len(files), 100):
+        pages = [decode_bytes(gzip.open(path).read()) for path in files[i:i + 100]]
+        compared += assert_same_features(_stacked([(page, "html") for page in pages]))
+        compared += assert_same_features(_stacked([(html_to_text(page), "text") for page in pages]))
+    assert len(files) > 1000 and compared > 600_000
 
 
 # -- tree prediction ------------------------------------------------------------------------
