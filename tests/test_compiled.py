@@ -2,8 +2,9 @@
 
 Each test runs both paths on the same input: the DOM walk (``features/_walk.pyx`` against
 ``html_blocks.python_columns``, on the same parsed tree), the block features (``features/_text.pyx``
-under ``features.compute_features``, every column against the pure-Python one) and tree
-prediction (``model/_forest.pyx`` against scikit-learn's own).  Comparing in one process needs no second run of the suite and shows
+under ``features.compute_features``, every column against the pure-Python one), the word model's
+hashing (``model/_hashing.pyx`` against ``lexical._python_hash_chunk`` and scikit-learn's
+``HashingVectorizer``) and tree prediction (``model/_forest.pyx`` against scikit-learn's own).  Comparing in one process needs no second run of the suite and shows
 the two results side by side; ``BOILERPLATE_PURE_PYTHON`` is tested here in a subprocess.  The
 comparisons skip where the extensions are not built (CI checks that they are, ``.ci/run``); the
 loading and fallback tests run everywhere.
@@ -30,7 +31,7 @@ from conftest import LABELLED_SAMPLES, PRE_PAGE, REPO_ROOT, SAMPLES, synthetic_h
 from features import FEATURE_NAMES, compiled, compute_features, context, html_blocks, markup, text_shape
 from features.blocks import blocks_frame, parse_columns, text_columns
 from features.decode import DEFAULT_LIMITS, Limits, PageError, to_text
-from model import trees
+from model import lexical, trees
 from test_hostile import CASES, REFUSED, SCALING
 from test_properties import html_ish
 
@@ -317,6 +318,70 @@ def test_same_features_on_every_wcxb_page(wcxb_dir):
         compared += assert_same_features(_stacked([(page, "html") for page in pages]))
         compared += assert_same_features(_stacked([(html_to_text(page), "text") for page in pages]))
     assert len(files) > 1000 and compared > 600_000
+
+
+# -- the word model's hashing ------------------------------------------------------------------
+
+def _hashing_or_skip():
+    if lexical._compiled is None:
+        pytest.skip(f"the compiled hashing is not in use: {compiled.status()['model._hashing']}")
+
+
+def assert_same_hashes(texts: list[str]) -> int:
+    """``hash_ngrams`` gives the same matrix on both paths, part for part and dtype for dtype;
+    returns its stored values."""
+    _hashing_or_skip()
+    ours = lexical.hash_ngrams(texts)
+    with compiled.reference():
+        reference = lexical.hash_ngrams(texts)
+    assert ours.shape == reference.shape and ours.has_sorted_indices
+    for part in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(ours, part), getattr(reference, part), err_msg=part, strict=True)
+    return ours.nnz
+
+
+def _hashing_vectorizer(texts):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from features.tokens import UNIT_PATTERN
+
+    return HashingVectorizer(n_features=lexical.N_HASHED, ngram_range=(1, 2), alternate_sign=False,
+                             token_pattern=UNIT_PATTERN, dtype=np.float32).transform(texts)
+
+
+def test_same_hashes_on_the_labelled_and_sample_pages():
+    from training.pages import load_pages
+
+    texts = load_pages([LABELLED_SAMPLES]).blocks["text"].tolist() + _stacked(_documents())["text"].tolist()
+    assert assert_same_hashes(texts) > 2000
+    assert (lexical.hash_ngrams(texts) != _hashing_vectorizer(texts)).nnz == 0
+
+
+@pytest.mark.parametrize("name", [name for name in CASES if name not in REFUSED])
+def test_same_hashes_on_hostile_pages(name):
+    data, _ = CASES[name]()
+    assert_same_hashes(_stacked([(data, "auto")])["text"].tolist())
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(odd_block, odd_block.map(lambda t: t.replace("e", "\x00"))), max_size=8))
+@example(["ΣΟΦΟΣ Σ. ΑΣ\x00ΣΑ σοφοσ", "İstanbul ıi \u212aelvin ſ", "東京は2024年 東京", "\U00020000\U00020001 𝟙𝟚 😀",
+          "a\x00b a b", "", " ", "x" * 5000, "é e\u0301 É"])
+def test_same_hashes_on_generated_text(texts):
+    assert_same_hashes(texts)
+    if texts:  # (scikit-learn's refuses an empty list)
+        assert (lexical.hash_ngrams(texts) != _hashing_vectorizer(texts)).nnz == 0
+
+
+def test_same_hashes_on_every_wcxb_page(wcxb_dir):
+    from features.decode import decode_bytes
+
+    files = sorted((wcxb_dir / "dev" / "html").glob("*.html.gz"))
+    stored = 0
+    for i in range(0, len(files), 200):
+        pages = [decode_bytes(gzip.open(path).read()) for path in files[i:i + 200]]
+        stored += assert_same_hashes(_stacked([(page, "html") for page in pages])["text"].tolist())
+    assert len(files) > 1000 and stored > 1_000_000
 
 
 # -- tree prediction ------------------------------------------------------------------------
