@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import text_shape
+from .blocks import column
 from .pages import PageIndex, group_codes
 from .tokens import UNIT
 
@@ -90,7 +91,7 @@ def _keys(texts: list[str]) -> tuple[list[str], list[str]]:
     return keys, openings
 
 
-def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: list[str]) -> dict:
+def context_features(blocks, pages: PageIndex, base: dict, texts: list[str]) -> dict:
     """Compute ``FEATURES`` from the block table and the already computed base features."""
     n = len(texts)
     n_words = np.expm1(base["n_words_log"])
@@ -107,7 +108,7 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: 
     same_opening = group_codes(pages.row_page, pd.factorize(openings)[0])
     opening_dup_log = np.log1p(np.where(openings != "", np.bincount(same_opening)[same_opening] - 1, 0)
                                if n else np.zeros(0))
-    gap_before = blocks["gap_before"].to_numpy(np.float64)
+    gap_before = column(blocks, "gap_before", np.float64)
     gap_after = pages.shift(gap_before, 1)
     prose = (n_words >= PROSE_MIN_WORDS) & ((base["n_sentences"] >= 1) | (base["stopword_share"] >= 0.3))
     prose_words = np.where(prose, n_words, 0.0)
@@ -128,7 +129,7 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: 
         "opening_dup_win3": pages.window_mean(opening_dup_log, 3, 3, exclude_self=True),
         "gap_before": gap_before,
         "gap_after": np.where(np.isnan(gap_after), 1.0, gap_after),
-        "indent": blocks["indent"].to_numpy(np.float64),
+        "indent": column(blocks, "indent", np.float64),
         "words_rel_median": base["n_words_log"] - pages.page_median(base["n_words_log"]),
         "words_share_of_page": n_words / np.maximum(page_words, 1),
         "words_rel_max": n_words / np.maximum(pages.page_max(n_words), 1),

@@ -19,6 +19,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .blocks import column
 from .pages import PageIndex, group_codes
 
 MIN_GROUP = 3
@@ -74,22 +75,22 @@ def _group_stats(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.nda
     return np.bincount(codes, weights=values, minlength=n_groups)
 
 
-def group_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: list[str]) -> dict:
+def group_features(blocks, pages: PageIndex, base: dict, texts: list[str]) -> dict:
     n = len(texts)
     n_words = np.expm1(base["n_words_log"])
     n_chars = np.expm1(base["n_chars_log"])
     link_chars = n_chars * np.nan_to_num(base["link_share"])
     prose = base["is_prose"]
-    is_html = blocks["tag"].to_numpy(object) != ""
+    is_html = column(blocks, "tag", object) != ""
     out = {}
     page_words = np.maximum(pages.page_sum(n_words), 1)
 
     # Groups: same page, tag, depth and class chain (plain text: same page and line shape).
     if n:
         shape = np.where(is_html, 0, (base["is_bullet"] > 0) * 2 + (n_words <= 8))
-        depth = np.nan_to_num(blocks["depth"].to_numpy(np.float64), nan=-1).astype(np.int64) + 1
-        codes = group_codes(pages.row_page, pd.factorize(blocks["tag"].to_numpy(object))[0], depth,
-                            pd.factorize(blocks["attrs"].to_numpy(object))[0], shape)
+        depth = np.nan_to_num(column(blocks, "depth", np.float64), nan=-1).astype(np.int64) + 1
+        codes = group_codes(pages.row_page, pd.factorize(column(blocks, "tag", object))[0], depth,
+                            pd.factorize(column(blocks, "attrs", object))[0], shape)
     else:
         codes = np.zeros(0, np.int64)
     n_groups = int(codes.max()) + 1 if n else 0
@@ -129,7 +130,7 @@ def group_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: li
         out["page_longest_prose_run"] = _longest_run_share(pages, prose > 0, n_words) / page_words
         out["page_grouped_words_share"] = pages.page_sum(n_words * big[codes]) / page_words
         out["page_link_share"] = pages.page_sum(link_chars) / np.maximum(pages.page_sum(n_chars), 1)
-        out["page_list_share"] = pages.page_sum(np.nan_to_num(blocks["in_list"].to_numpy(np.float64))) / size_page
+        out["page_list_share"] = pages.page_sum(np.nan_to_num(column(blocks, "in_list", np.float64))) / size_page
 
     out.update(_section_features(pages, base, texts))
     return out

@@ -373,6 +373,16 @@ def test_same_hashes_on_generated_text(texts):
         assert (lexical.hash_ngrams(texts) != _hashing_vectorizer(texts)).nnz == 0
 
 
+def test_the_word_model_gives_scikit_learns_probabilities(trained_model):
+    _hashing_or_skip()
+    texts = _stacked(_documents())["text"].tolist()
+    hashed = trained_model.lexical_.transform(texts)
+    expected = trained_model.lexical_.linear_.predict_proba(hashed)[:, 1]
+    np.testing.assert_array_equal(trained_model.lexical_.predict(hashed), expected, strict=True)
+    with compiled.reference():
+        np.testing.assert_array_equal(trained_model.lexical_.predict(hashed), expected, strict=True)
+
+
 def test_same_hashes_on_every_wcxb_page(wcxb_dir):
     from features.decode import decode_bytes
 
