@@ -429,3 +429,55 @@ def keyword_bits(values):
         else:
             out[i] = <int64_t>found
     return out_array
+
+
+# -- page-aware neighbours (features.pages.PageIndex) ------------------------------------------
+
+def shift(const double[::1] values, const int64_t[::1] row_start, const int64_t[::1] row_end, Py_ssize_t k):
+    """``PageIndex.shift``: each row's value ``k`` rows on (NaN past its page)."""
+    cdef Py_ssize_t n = values.shape[0], i, target
+    out_array = np.empty(n)
+    cdef double[::1] out = out_array
+    cdef double nan = float("nan")
+    for i in range(n):
+        target = i + k
+        out[i] = values[target] if row_start[i] <= target < row_end[i] else nan
+    return out_array
+
+
+def window_mean(const double[::1] values, const int64_t[::1] starts, const int64_t[::1] ends,
+                const int64_t[::1] row_start, const int64_t[::1] row_end, Py_ssize_t before, Py_ssize_t after,
+                bint exclude_self):
+    """``PageIndex.window_mean``, with the same additions in the same order: each page's running
+    sum of its values (NaN as 0), a window's sum as the difference of two running sums, then the
+    row's own value taken off, so that the means are the reference's to the last bit."""
+    cdef Py_ssize_t n = values.shape[0], i, p, lo, hi, count
+    running_array = np.empty(n)
+    count_array = np.empty(n + 1, np.int64)
+    out_array = np.empty(n)
+    cdef double[::1] running = running_array, out = out_array
+    cdef int64_t[::1] counts = count_array  # valid values before each row, over all pages
+    cdef double total, own, nan = float("nan")
+    cdef double acc
+    counts[0] = 0
+    for i in range(n):
+        counts[i + 1] = counts[i] + (values[i] == values[i])
+    for p in range(starts.shape[0]):
+        acc = 0.0
+        for i in range(starts[p], ends[p]):
+            own = values[i] if values[i] == values[i] else 0.0
+            acc = own if i == starts[p] else acc + own
+            running[i] = acc
+    for i in range(n):
+        lo = max(i - before, row_start[i])
+        hi = min(i + after + 1, row_end[i])
+        total = (running[hi - 1] if hi > row_start[i] else 0.0) - (running[lo - 1] if lo > row_start[i] else 0.0)
+        count = counts[hi] - counts[lo]
+        if exclude_self:
+            if values[i] == values[i]:
+                total = total - values[i]
+                count -= 1
+            else:
+                total = total - 0.0
+        out[i] = total / <double>max(count, 1) if count > 0 else nan
+    return out_array

@@ -1,11 +1,11 @@
 """The compiled core: Cython extensions for the hot paths, with the pure-Python code as reference.
 
 ``pip install -e .`` compiles ``features/_walk.pyx`` (the DOM walk into blocks, over lxml's C tree),
-``features/_text.pyx`` (the per-block text work of the block features), ``model/_hashing.pyx`` (the
+``features/_text.pyx`` (the per-block text work of the block features, and their neighbour windows), ``model/_hashing.pyx`` (the
 word model's hashed n-grams) and ``model/_forest.pyx`` (the tree ensembles' prediction).  Each
 extension has a pure-Python reference that gives the same results (``features.html_blocks``' walk;
-``features.text_shape._python_counts`` and the keys and keyword bits of ``features.context`` and
-``features.markup``; ``model.lexical._python_hash_chunk``; scikit-learn's own prediction), and
+``features.text_shape._python_counts``, the keys and keyword bits of ``features.context`` and
+``features.markup``, ``features.pages.PageIndex``' shift and window_mean; ``model.lexical._python_hash_chunk``; scikit-learn's own prediction), and
 the reference runs instead when
 
 - ``BOILERPLATE_PURE_PYTHON=1`` is set when the package is imported;
@@ -92,10 +92,10 @@ def status() -> dict[str, str]:
 def reference():
     """Run the pure-Python reference inside the ``with`` block (not thread-safe: for tests and
     benchmarks, which compare both paths in one process)."""
-    from features import html_blocks, text_shape
+    from features import html_blocks, pages, text_shape
     from model import lexical, trees
 
-    modules = (html_blocks, text_shape, lexical, trees)
+    modules = (html_blocks, text_shape, pages, lexical, trees)
     saved = [module._compiled for module in modules]
     for module in modules:
         module._compiled = None

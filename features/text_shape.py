@@ -14,6 +14,7 @@ import unicodedata
 import numpy as np
 
 from .function_words import FUNCTION_CHARS, FUNCTION_WORDS
+from . import pages as page_index
 from .pages import PageIndex
 from .tokens import UNIT, UNSPACED, is_unspaced_astral
 
@@ -413,6 +414,7 @@ def _setup_compiled():
               "terminal": _code_table(_TERMINAL.__contains__), "closer": _code_table(lambda ch: ch in _CLOSERS)}
     module.setup({name: table.view(np.uint8) for name, table in tables.items()}, FUNCTION_WORDS,
                  _packed_ascii(FUNCTION_WORDS), SCRIPTS.index("han"), int(SCRIPT[0xFFFF]), _KEYWORD_RES)
+    page_index._compiled = module  # its shift and window_mean
     return module
 
 
