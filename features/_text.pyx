@@ -13,7 +13,7 @@ in by ``setup`` once, so that the reference stays their one definition.
 
 import numpy as np
 
-from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE, Py_UNICODE_TOLOWER
 from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 
@@ -481,3 +481,102 @@ def window_mean(const double[::1] values, const int64_t[::1] starts, const int64
                 total = total - 0.0
         out[i] = total / <double>max(count, 1) if count > 0 else nan
     return out_array
+
+
+# -- which headings a section keyword can match (features.groups) -------------------------------
+
+cdef const uint32_t[::1] SECTION_CHARS  # the required strings of every key, folded, one after another
+cdef const int64_t[::1] SECTION_OFFSETS  # string i: SECTION_CHARS[SECTION_OFFSETS[i]:SECTION_OFFSETS[i + 1]]
+cdef const int64_t[::1] SECTION_BITS  # string i's key bit; the strings sorted by their first character
+cdef const uint32_t[::1] FOLD_FROM, FOLD_TO  # the lowercase characters re.IGNORECASE also equates, sorted
+cdef int64_t SECTION_ALWAYS = 0  # keys with an alternative that has no required string
+cdef bint SECTIONS_READY = False
+
+
+def setup_sections(chars, offsets, bits, fold_from, fold_to, int64_t always):
+    """The folded required strings of the section keywords (``features.groups._section_prefilter``)."""
+    global SECTION_CHARS, SECTION_OFFSETS, SECTION_BITS, FOLD_FROM, FOLD_TO, SECTION_ALWAYS, SECTIONS_READY
+    SECTION_CHARS = np.ascontiguousarray(chars, dtype=np.uint32)
+    SECTION_OFFSETS = np.ascontiguousarray(offsets, dtype=np.int64)
+    SECTION_BITS = np.ascontiguousarray(bits, dtype=np.int64)
+    FOLD_FROM = np.ascontiguousarray(fold_from, dtype=np.uint32)
+    FOLD_TO = np.ascontiguousarray(fold_to, dtype=np.uint32)
+    SECTION_ALWAYS = always
+    SECTIONS_READY = True
+
+
+cdef inline uint32_t fold(Py_UCS4 c) noexcept:
+    """A character as re.IGNORECASE compares it: its simple lower case, then one representative
+    of the lower cases it also equates (ı and i, ſ and s, ς and σ ...)."""
+    cdef uint32_t lower = <uint32_t>Py_UNICODE_TOLOWER(c)
+    cdef Py_ssize_t lo = 0, hi = FOLD_FROM.shape[0], mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if FOLD_FROM[mid] < lower:
+            lo = mid + 1
+        else:
+            hi = mid
+    return FOLD_TO[lo] if lo < FOLD_FROM.shape[0] and FOLD_FROM[lo] == lower else lower
+
+
+def section_candidates(list texts):
+    """Per text, the bits of the section keys whose pattern could match it: those with a
+    required string (a literal run every match of an alternative holds) in the text folded as
+    re.IGNORECASE compares characters, and those with an alternative that has none."""
+    if not SECTIONS_READY:
+        raise RuntimeError("features._text.setup_sections() was not called")
+    cdef Py_ssize_t n = len(texts), i, j, k, s, length, size = 0, n_strings = SECTION_BITS.shape[0]
+    cdef Py_ssize_t lo, hi, mid, width
+    cdef uint32_t* folded = NULL
+    cdef int kind
+    cdef void* data
+    cdef int64_t bits
+    out_array = np.zeros(n, np.int64)
+    cdef int64_t[::1] out = out_array
+    try:
+        for i in range(n):
+            text = texts[i]
+            if type(text) is not str:
+                raise TypeError("texts must be str")
+            length = PyUnicode_GET_LENGTH(text)
+            if length > size:
+                free(folded)
+                size = max(length, 2 * size, 256)
+                folded = <uint32_t*>malloc(size * sizeof(uint32_t))
+                if folded == NULL:
+                    raise MemoryError()
+            kind = PyUnicode_KIND(text)
+            data = PyUnicode_DATA(text)
+            for j in range(length):
+                folded[j] = fold(PyUnicode_READ(kind, data, j))
+            bits = SECTION_ALWAYS
+            for j in range(length):
+                # the strings that start with this character: a binary search of the sorted firsts
+                lo, hi = 0, n_strings
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if SECTION_CHARS[SECTION_OFFSETS[mid]] < folded[j]:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                s = lo
+                while s < n_strings and SECTION_CHARS[SECTION_OFFSETS[s]] == folded[j]:
+                    width = SECTION_OFFSETS[s + 1] - SECTION_OFFSETS[s]
+                    if not (bits & SECTION_BITS[s]) and j + width <= length:
+                        k = 1
+                        while k < width and SECTION_CHARS[SECTION_OFFSETS[s] + k] == folded[j + k]:
+                            k += 1
+                        if k == width:
+                            bits |= SECTION_BITS[s]
+                    s += 1
+            out[i] = bits
+    finally:
+        free(folded)
+    return out_array
+
+
+def folded(str text):
+    """``text`` folded as ``section_candidates`` folds it (for the tests)."""
+    if not SECTIONS_READY:
+        raise RuntimeError("features._text.setup_sections() was not called")
+    return "".join([chr(fold(c)) for c in text])

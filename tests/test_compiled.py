@@ -17,6 +17,7 @@ import gzip
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import types
@@ -227,9 +228,10 @@ def _stacked(documents) -> "pd.DataFrame":
     return blocks_frame([parse_columns(document, kind)[0] for document, kind in documents])
 
 
-def _lines_table(texts: list[str]):
-    """A plain-text block table whose blocks are exactly ``texts`` (unstripped, any characters)."""
-    columns = text_columns("\n".join("x" for _ in texts))
+def _lines_table(texts: list[str], gaps: bool = False):
+    """A plain-text block table whose blocks are exactly ``texts`` (unstripped, any characters);
+    with ``gaps``, each one a paragraph of its own (a short one reads as a heading)."""
+    columns = text_columns(("\n\n" if gaps else "\n").join("x" for _ in texts))
     columns["text"] = list(texts)
     return blocks_frame(columns)
 
@@ -263,7 +265,9 @@ ODD_CHARACTERS = ("aAeEgGlLoOpPrRuUvVwWyYcC019 \t\xa0\u2028\u3000|/»›>·•.!
                   "٣๑ก東京にはİıΣσςſ\u212aßÉé\U00020000\U0001d7d9\U0001f600\u0301_年月월년\ud800")
 # and pieces of what the flag patterns and the separators count look for, to meet in a block
 ODD_PIECES = (" | ", " | | ", " / ", "2024", " 1999", "12:30", "1.2.", "5 ", " ago", "ll r", "erve", "(c)", "pyr",
-              "www.", "://", ".com", "USD", "Read more:", "See also »", "the ", "and ", "der ", "ΚΑΙ ", "Ⅻ")
+              "www.", "://", ".com", "USD", "Read more:", "See also »", "the ", "and ", "der ", "ΚΑΙ ", "Ⅻ",
+              # and of the section keywords, some in the letters re.IGNORECASE equates (ſ and s, ı and i)
+              "Related", "ſhare", "REPLİES", "faq", "ΣΧΕΤΙΚΆ", "\u212aommentar", "Newſletter", "recommend", "avis")
 odd_block = st.lists(st.sampled_from(list(ODD_CHARACTERS) + list(ODD_PIECES)), max_size=16).map("".join)
 
 
@@ -276,6 +280,47 @@ odd_block = st.lists(st.sampled_from(list(ODD_CHARACTERS) + list(ODD_PIECES)), m
 @example(["Ⅻ ΣΟΦΟΣ İi KELVIN \u212a ſ", "東京は2024年5月6日", "x\U0001d7d9\U0001d7da y", "\U00020000\U0001f600 e\u0301"])
 def test_same_features_on_generated_text(texts):
     assert_same_features(_lines_table(texts))
+    assert_same_features(_lines_table(texts, gaps=True))  # every short line a heading: the section keywords
+
+
+def test_the_section_prefilter_folds_as_re_ignorecase_compares():
+    """A heading is searched for a section keyword only if its folded text holds a required
+    string: that must hold for every text the pattern matches.  It does if every character that
+    re.IGNORECASE matches to a character of a required string folds as that one does, which is
+    checked here over all of Unicode, and if the C fold is the Python one."""
+    from features import groups
+
+    module = _text_or_skip()
+    assert groups._section_prefilter(module)
+    literals = sorted({ch for pattern in groups.SECTION_KEYWORDS.values()
+                       for string in groups.required_strings(pattern) or [] for ch in string})
+    assert len(literals) > 100
+    everything = "".join(map(chr, range(0x110000)))
+    any_literal = re.compile("[" + "".join(map(re.escape, literals)) + "]", re.I)
+    hits = {match.group() for match in any_literal.finditer(everything)}
+    assert len(hits) > len(literals)  # upper cases, and the equated letters
+    for ch in hits:
+        for literal in literals:
+            if re.fullmatch(re.escape(literal), ch, re.I):
+                assert groups.fold_text(ch) == groups.fold_text(literal), (ch, literal)
+    sample = "".join(sorted(hits)) + "İıſKΣςσΐ\u0345ẞß"
+    assert module.folded(sample) == groups.fold_text(sample)
+    assert module.folded(everything[:0x3000]) == groups.fold_text(everything[:0x3000])
+
+
+def test_the_section_prefilter_finds_what_the_patterns_match():
+    from features import groups
+
+    module = _text_or_skip()
+    groups._section_prefilter(module)
+    headings = ["Related posts", "Leave a Reply", "About us", "FAQ", "ſhare this", "ΣΧΕΤΙΚΆ ΆΡΘΡΑ", "İLGİLİ HABERLER",
+                "Newsletter", "Shipping & returns", "Customer reviews", "Our products", "相关新闻", "", "x"]
+    candidates = module.section_candidates(headings)
+    for heading, bits in zip(headings, candidates.tolist()):
+        for bit, pattern in enumerate(groups._SECTION_RES.values()):
+            if pattern.search(heading):
+                assert bits >> bit & 1, (heading, bit)
+    assert candidates[2] == 0 and candidates[-1] == 0 and candidates[0] & 1
 
 
 @given(st.one_of(html_ish, odd_html))
