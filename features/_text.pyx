@@ -580,3 +580,24 @@ def folded(str text):
     if not SECTIONS_READY:
         raise RuntimeError("features._text.setup_sections() was not called")
     return "".join([chr(fold(c)) for c in text])
+
+
+def nan_to_num(values):
+    """``numpy.nan_to_num`` of float64 values with its defaults (NaN: 0, infinities: the largest
+    finite numbers), without its checks: a page's sums call it once each."""
+    cdef const double[::1] source = np.ascontiguousarray(values, dtype=np.float64)
+    cdef Py_ssize_t n = source.shape[0], i
+    out_array = np.empty(n)
+    cdef double[::1] out = out_array
+    cdef double x, big = np.finfo(np.float64).max
+    for i in range(n):
+        x = source[i]
+        if x != x:
+            out[i] = 0.0
+        elif x > big:
+            out[i] = big
+        elif x < -big:
+            out[i] = -big
+        else:
+            out[i] = x
+    return out_array

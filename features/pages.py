@@ -85,7 +85,7 @@ class PageIndex:
 
     def page_sum(self, values: np.ndarray) -> np.ndarray:
         """Per-row sum of ``values`` over the row's page."""
-        values = np.nan_to_num(np.asarray(values, dtype=np.float64))
+        values = _finite(values)
         return np.add.reduceat(values, self.starts)[self.row_page] if self.n else values
 
     def page_median(self, values: np.ndarray) -> np.ndarray:
@@ -105,8 +105,17 @@ class PageIndex:
 
     def cumsum_before(self, values: np.ndarray) -> np.ndarray:
         """Sum of ``values`` over the earlier rows of the same page."""
-        values = np.nan_to_num(np.asarray(values, dtype=np.float64))
+        values = _finite(values)
         return self._sum_before(self._running_sum(values), np.arange(self.n))
+
+
+def _finite(values) -> np.ndarray:
+    """``values`` as float64 with NaN as 0 and infinities as the largest finite numbers
+    (``numpy.nan_to_num``; in C on the compiled core, where numpy's checks cost more than a small
+    page's sum)."""
+    if _compiled is not None:
+        return _compiled.nan_to_num(values)
+    return np.nan_to_num(np.asarray(values, dtype=np.float64))
 
 
 def group_codes(*codes) -> np.ndarray:

@@ -355,7 +355,7 @@ def test_same_keyword_bits_called_again_and_with_values_that_are_not_strings():
 @settings(max_examples=200)
 @given(st.lists(st.one_of(st.floats(width=64), st.sampled_from([0.0, -0.0, 1.0, 0.1, 1e300, -1e300])), max_size=40),
        st.lists(st.integers(1, 12), max_size=6))
-def test_same_neighbours_and_windows(values, sizes):
+def test_same_neighbours_windows_and_page_sums(values, sizes):
     from features.pages import PageIndex
 
     _text_or_skip()
@@ -363,9 +363,15 @@ def test_same_neighbours_and_windows(values, sizes):
     page = np.repeat(np.arange(len(sizes) + 1), sizes + [max(len(values) - sum(sizes), 0)])[:len(values)]
     pages = PageIndex(page)
     windows = [(3, 3, True), (10, 10, True), (2, 2, True), (6, 6, True), (1, 0, False), (0, 0, True)]
-    ours = [pages.shift(values, k) for k in (-2, -1, 1, 2)] + [pages.window_mean(values, *w) for w in windows]
-    with compiled.reference(), np.errstate(invalid="ignore", over="ignore"):  # inf - inf: NaN on both paths
-        reference = [pages.shift(values, k) for k in (-2, -1, 1, 2)] + [pages.window_mean(values, *w) for w in windows]
+
+    def run():
+        return ([pages.shift(values, k) for k in (-2, -1, 1, 2)] + [pages.window_mean(values, *w) for w in windows]
+                + [pages.page_sum(values), pages.cumsum_before(values), pages.page_sum(values > 0)])
+
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: NaN on both paths
+        ours = run()
+        with compiled.reference():
+            reference = run()
     for got, expected in zip(ours, reference, strict=True):
         np.testing.assert_array_equal(got, expected, strict=True)
 
