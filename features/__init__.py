@@ -76,10 +76,11 @@ def compute_features(blocks: pd.DataFrame, page: np.ndarray | None = None) -> pd
                         index=pd.Index(np.asarray(page), name="page"), copy=False)
 
 
-def feature_matrix(blocks, page: np.ndarray) -> np.ndarray:
+def feature_matrix(blocks, page: np.ndarray, extra: int = 0) -> np.ndarray:
     """``compute_features``' values as a column-major float64 array, without checking the table
     or building a frame: ``blocks`` is a block table or ``features.blocks.block_arrays``' dict of
-    its columns, ``page`` each row's page (contiguous, increasing)."""
+    its columns, ``page`` each row's page (contiguous, increasing).  With ``extra``, the array has
+    that many more columns after the features, not filled in (the model's own, written in place)."""
     pages = PageIndex(page)
     texts = [t if type(t) is str else str(t) for t in column(blocks, "text", object)]
     values = text_shape.text_features(texts, pages)
@@ -89,7 +90,7 @@ def feature_matrix(blocks, page: np.ndarray) -> np.ndarray:
     values.update(structure.structure_features(column(blocks, "path", object), pages, n_words,
                                                values["link_share"], values["is_prose"]))
     values.update(groups.group_features(blocks, pages, values, texts))
-    matrix = np.empty((len(texts), len(FEATURE_NAMES)), order="F")  # column-major: what the trees read fastest
+    matrix = np.empty((len(texts), len(FEATURE_NAMES) + extra), order="F")  # column-major: what the trees read fastest
     for j, name in enumerate(FEATURE_NAMES):
         matrix[:, j] = values.pop(name)
     if values:

@@ -266,14 +266,36 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         return self._model_matrix(features.to_numpy(), features.index.to_numpy(), texts)
 
     def _model_matrix(self, matrix: np.ndarray, page: np.ndarray, texts: list[str]) -> np.ndarray:
-        """``model_matrix`` from the block features ``matrix`` (columns ``FEATURE_NAMES``) of
-        blocks with texts ``texts`` on pages ``page``."""
-        if self.lexical_ is not None and len(matrix):
+        """``model_matrix`` from the block features ``matrix`` (its first columns: ``FEATURE_NAMES``)
+        of blocks with texts ``texts`` on pages ``page``.  The word-model and first-pass columns
+        are written into ``matrix`` when it is column-major and has room for them (``_width``:
+        ``feature_matrix(..., extra=)`` makes one), else into a copy: in place, a batch is not
+        copied twice."""
+        n_features = len(FEATURE_NAMES)
+        if not len(matrix):
+            return matrix[:, :n_features]
+        width = self._width()
+        if matrix.shape[1] < width or not matrix.flags.f_contiguous:
+            wide = np.empty((len(matrix), width), order="F")
+            wide[:, :n_features] = matrix[:, :n_features]
+            matrix = wide
+        n_words = np.expm1(matrix[:, _WORDS_COLUMN])
+        filled = n_features
+        if self.lexical_ is not None:
             hashed = self.lexical_.transform(texts)
-            matrix = _with_lexical(matrix, page, self.lexical_.predict(hashed), self.lexical_.known(hashed))
-        if self.first_ is not None and len(matrix):
-            matrix = _with_first_pass(matrix, _proba(self.first_, matrix, self.n_jobs), page)
-        return matrix
+            lexical = lexical_features(self.lexical_.predict(hashed), self.lexical_.known(hashed), page, n_words)
+            matrix[:, filled:filled + lexical.shape[1]] = lexical
+            filled += lexical.shape[1]
+        if self.first_ is not None:
+            first = first_pass_features(_proba(self.first_, matrix[:, :filled], self.n_jobs), page, n_words)
+            matrix[:, filled:filled + first.shape[1]] = first
+            filled += first.shape[1]
+        return matrix[:, :filled]
+
+    def _width(self) -> int:
+        """Columns of the model matrix: the block features, the word model's, the first pass's."""
+        return (len(FEATURE_NAMES) + (len(LEXICAL_NAMES) if self.lexical_ is not None else 0)
+                + (len(FIRST_PASS_NAMES) if self.first_ is not None else 0))
 
     def _matrix_and_page(self, X) -> tuple[np.ndarray, np.ndarray]:
         """``model_matrix`` of ``X`` and the page of each of its rows."""
@@ -431,7 +453,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "trees_")
         page = table["page"]
         texts = [t if type(t) is str else str(t) for t in table["text"]]
-        matrix = self._model_matrix(feature_matrix(table, page), page, texts)
+        matrix = self._model_matrix(feature_matrix(table, page, extra=self._width() - len(FEATURE_NAMES)), page, texts)
         proba = self.proba_from_matrix(matrix)
         return table, kinds, proba, self._keep(proba, page, matrix, threshold)
 
