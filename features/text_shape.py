@@ -13,8 +13,8 @@ import unicodedata
 
 import numpy as np
 
-from .function_words import FUNCTION_CHARS, FUNCTION_WORDS
 from . import pages as page_index
+from .function_words import FUNCTION_CHARS, FUNCTION_WORDS
 from .pages import PageIndex
 from .tokens import UNIT, UNSPACED, is_unspaced_astral
 
