@@ -32,9 +32,11 @@ def extensions() -> list:
         _warn(f"{exc.name} is not installed")
         return []
     walk = Extension("features._walk", ["features/_walk.pyx"], include_dirs=lxml.get_include())
+    text = Extension("features._text", ["features/_text.pyx"])
+    hashing = Extension("model._hashing", ["model/_hashing.pyx"])
     forest = Extension("model._forest", ["model/_forest.pyx"])
     try:
-        return cythonize([walk, forest], compiler_directives={"language_level": "3"}, quiet=True)
+        return cythonize([walk, text, hashing, forest], compiler_directives={"language_level": "3"}, quiet=True)
     except Exception as exc:  # noqa: BLE001 - any failure leaves the pure-Python package
         _warn(f"Cython failed: {exc}")
         return []

@@ -6,8 +6,8 @@ Prints pages/s and MB/s for HTML input (this model one page at a time and in bat
 compiled core and on its pure-Python reference; Trafilatura, jusText, Resiliparse) and for
 plain-text input (the same four; the C4-style line rules, jusText over lines), with the ratio of
 each of this model's runs to each peer; whether the two paths cleaned every page to the same
-text; and where this model's time goes in batches (milliseconds per page for each stage, both
-paths).  The text pages are the same pages rendered to plain text.
+text; where this model's time goes in batches (milliseconds per page for each stage, both
+paths); and the fixed cost of one ``clean`` call, on a page of two blocks (both paths).  The text pages are the same pages rendered to plain text.
 
 Times are the CPU time of this process (every thread it runs), with default settings and no
 thread variables: a call that spent CPU on threads that spin would show it.  They are best of
@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-STAGES = ("decode and parse", "split into blocks", "block table", "block features", "word model and first pass",
+STAGES = ("decode and parse", "split into blocks", "block arrays", "block features", "word model and first pass",
           "of which first-pass trees", "main trees", "page cut")
 
 
@@ -59,11 +59,10 @@ def stage_times(clf, documents, kind: str, batch: int, repeat: int) -> dict:
 
 
 def _stage_times(clf, documents, kind: str, batch: int) -> dict:
-    from features import html_blocks
-    from features.blocks import blocks_frame, text_columns
+    from features import feature_matrix, html_blocks
+    from features.blocks import block_arrays, text_columns
     from features.decode import DEFAULT_LIMITS, to_text
-    from model.decision import keep_blocks
-    from model.estimator import _proba, prepare_blocks
+    from model.estimator import _proba
 
     spent = dict.fromkeys(STAGES, 0.0)
     walk = html_blocks.python_columns if html_blocks._compiled is None else html_blocks._compiled.columns
@@ -73,21 +72,40 @@ def _stage_times(clf, documents, kind: str, batch: int) -> dict:
         marks.append(time.process_time())
         columns = [walk(p, DEFAULT_LIMITS) if kind == "html" else text_columns(p) for p in parsed]
         marks.append(time.process_time())
-        blocks = blocks_frame(columns)
+        table = block_arrays(columns)  # what clean_many builds: arrays, no frame
+        page, texts = table["page"], table["text"].tolist()
         marks.append(time.process_time())
-        prepared = prepare_blocks(blocks)
+        features = feature_matrix(table, page)
         marks.append(time.process_time())
-        matrix = clf.model_matrix(prepared)
+        matrix = clf._model_matrix(features, page, texts)
         marks.append(time.process_time())
         _proba(clf.first_, matrix[:, :clf.first_.n_features_in_], clf.n_jobs)
         marks.append(time.process_time())
         proba = clf.proba_from_matrix(matrix)
         marks.append(time.process_time())
-        keep_blocks(proba, clf.decision_threshold(), clf.page_cuts(proba, prepared))
+        clf._keep(proba, page, matrix, clf.decision_threshold())
         marks.append(time.process_time())
         for stage, start, end in zip(spent, marks, marks[1:]):
             spent[stage] += end - start
     return spent
+
+
+SMALL_PAGES = {"html": "<html><body><p>A short paragraph of a page.</p><p>And a second one.</p></body></html>",
+               "text": "A short paragraph of a page.\nAnd a second one."}
+
+
+def fixed_cost(clf, kind: str, repeat: int, calls: int = 300) -> float:
+    """CPU milliseconds of one ``clean`` call on a page of two short blocks (best of ``repeat``
+    runs of ``calls`` calls): what every call costs before its page's own work."""
+    page = SMALL_PAGES[kind]
+    clf.clean(page, kind=kind)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        for _ in range(calls):
+            clf.clean(page, kind=kind)
+        best = min(best, time.process_time() - start)
+    return 1000 * best / calls
 
 
 def main(argv=None) -> int:
@@ -177,6 +195,11 @@ def main(argv=None) -> int:
                     spent = stage_times(clf, documents, kind, args.batch, args.repeat)
             print(f"  where the time goes, {label} (batches, ms per page): " + ", ".join(
                 f"{stage} {1000 * seconds / len(documents):.2f}" for stage, seconds in spent.items()))
+        fixed = fixed_cost(clf, kind, args.repeat)
+        with compiled.reference():
+            fixed_reference = fixed_cost(clf, kind, args.repeat)
+        print(f"  fixed cost of one clean() call (a page of two blocks): compiled {fixed:.2f} ms, "
+              f"pure Python {fixed_reference:.2f} ms")
     threads = load_model(args.model, trusted=args.trust_model).set_params(n_jobs=2)
     cpu, wall, _ = timed(batched("html", threads), htmls, args.repeat)
     print(f"\nHTML, compiled, batches of {args.batch} with n_jobs=2: {len(htmls) / cpu:.1f} pages per CPU-second "

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import context, groups, markup, structure, text_shape
-from .blocks import COLUMNS as BLOCK_COLUMNS, blocks_from_text, empty_blocks, parse_document
+from .blocks import COLUMNS as BLOCK_COLUMNS, blocks_from_text, column, empty_blocks, parse_document
 from .decode import Limits, PageError, looks_like_html, to_text
 from .html_blocks import blocks_from_html
 from .pages import PageIndex
@@ -33,7 +33,7 @@ FEATURE_NAMES = tuple(name for family in FAMILIES.values() for name in family)
 
 __all__ = [
     "BLOCK_COLUMNS", "FEATURE_NAMES", "FEATURE_SET_VERSION", "Limits", "PageError", "PageIndex", "blocks_from_html",
-    "blocks_from_text", "compute_features", "describe_features", "empty_blocks", "looks_like_html",
+    "blocks_from_text", "compute_features", "describe_features", "empty_blocks", "feature_matrix", "looks_like_html",
     "parse_document", "to_text",
 ]
 
@@ -72,22 +72,30 @@ def compute_features(blocks: pd.DataFrame, page: np.ndarray | None = None) -> pd
                              "ignore_index=True)")
     if page is None:
         page = blocks["page"].to_numpy() if "page" in blocks else np.zeros(len(blocks), np.int64)
+    return pd.DataFrame(feature_matrix(blocks, page), columns=list(FEATURE_NAMES),
+                        index=pd.Index(np.asarray(page), name="page"), copy=False)
+
+
+def feature_matrix(blocks, page: np.ndarray, extra: int = 0) -> np.ndarray:
+    """``compute_features``' values as a column-major float64 array, without checking the table
+    or building a frame: ``blocks`` is a block table or ``features.blocks.block_arrays``' dict of
+    its columns, ``page`` each row's page (contiguous, increasing).  With ``extra``, the array has
+    that many more columns after the features, not filled in (the model's own, written in place)."""
     pages = PageIndex(page)
-    texts = [t if type(t) is str else str(t) for t in blocks["text"].to_numpy(object)]
+    texts = [t if type(t) is str else str(t) for t in column(blocks, "text", object)]
     values = text_shape.text_features(texts, pages)
     n_words = np.expm1(values["n_words_log"])
     values.update(markup.markup_features(blocks, pages, n_words, texts))
     values.update(context.context_features(blocks, pages, values, texts))
-    values.update(structure.structure_features(blocks["path"].to_numpy(object), pages, n_words,
+    values.update(structure.structure_features(column(blocks, "path", object), pages, n_words,
                                                values["link_share"], values["is_prose"]))
     values.update(groups.group_features(blocks, pages, values, texts))
-    matrix = np.empty((len(texts), len(FEATURE_NAMES)), order="F")  # column-major: what the trees read fastest
+    matrix = np.empty((len(texts), len(FEATURE_NAMES) + extra), order="F")  # column-major: what the trees read fastest
     for j, name in enumerate(FEATURE_NAMES):
         matrix[:, j] = values.pop(name)
     if values:
         raise RuntimeError(f"features computed but not declared: {sorted(values)}")
-    return pd.DataFrame(matrix, columns=list(FEATURE_NAMES), index=pd.Index(np.asarray(page), name="page"),
-                        copy=False)
+    return matrix
 
 
 def _lines_restart(line: pd.Series) -> bool:

@@ -63,6 +63,14 @@ def blocks_frame(columns) -> pd.DataFrame:
 
     ``columns`` may also be a list of such dicts, one per page: they are stacked into one table
     with a ``page`` column (0, 1, ... in list order), built at once rather than page by page."""
+    data = {name: pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
+            for name, values in block_arrays(columns).items()}  # object: not pandas' string dtype
+    return pd.DataFrame(data, copy=False)
+
+
+def block_arrays(columns) -> dict[str, np.ndarray]:
+    """``blocks_frame``'s columns as numpy arrays, without the frame: what the features read
+    (``features.feature_matrix`` takes either), for a call that needs no table."""
     page = None
     if isinstance(columns, list):
         page = np.repeat(np.arange(len(columns)), [len(c["text"]) for c in columns])
@@ -73,14 +81,20 @@ def blocks_frame(columns) -> pd.DataFrame:
         if name in _OBJECT_COLUMNS:
             array = np.empty(len(values), dtype=object)
             array[:] = values
-            data[name] = pd.Series(array, dtype=object, copy=False)  # not pandas' string dtype
+            data[name] = array
         elif name == "gap_before":
             data[name] = np.asarray(values, dtype=bool)
         else:
             data[name] = np.asarray(values, dtype=np.float64)
     if page is not None:
         data["page"] = np.asarray(page, dtype=np.int64)
-    return pd.DataFrame(data, copy=False)
+    return data
+
+
+def column(blocks, name: str, dtype=None) -> np.ndarray:
+    """Column ``name`` of a block table (a DataFrame, or ``block_arrays``' dict) as a numpy array."""
+    values = blocks[name]
+    return values.to_numpy(dtype) if isinstance(values, pd.Series) else np.asarray(values, dtype=dtype)
 
 
 def too_many_blocks(limits: Limits) -> PageError:

@@ -1,9 +1,12 @@
 """The compiled core: Cython extensions for the hot paths, with the pure-Python code as reference.
 
-``pip install -e .`` compiles ``features/_walk.pyx`` (the DOM walk into blocks, over lxml's C tree)
-and ``model/_forest.pyx`` (the tree ensembles' prediction).  Each extension has a pure-Python
-reference that gives the same results (``features.html_blocks``' walk; scikit-learn's own
-prediction), and the reference runs instead when
+``pip install -e .`` compiles ``features/_walk.pyx`` (the DOM walk into blocks, over lxml's C tree),
+``features/_text.pyx`` (the per-block text work of the block features, and their neighbour windows), ``model/_hashing.pyx`` (the
+word model's hashed n-grams) and ``model/_forest.pyx`` (the tree ensembles' prediction).  Each
+extension has a pure-Python reference that gives the same results (``features.html_blocks``' walk;
+``features.text_shape._python_counts``, the keys and keyword bits of ``features.context`` and
+``features.markup``, ``features.pages.PageIndex``' shift and window_mean; ``model.lexical._python_hash_chunk``; scikit-learn's own prediction), and
+the reference runs instead when
 
 - ``BOILERPLATE_PURE_PYTHON=1`` is set when the package is imported;
 - the extension was not built (no C compiler at install time: the build warns and goes on);
@@ -23,7 +26,7 @@ import warnings
 from contextlib import contextmanager
 
 PURE_PYTHON_ENV = "BOILERPLATE_PURE_PYTHON"
-EXTENSIONS = ("features._walk", "model._forest")
+EXTENSIONS = ("features._walk", "features._text", "model._hashing", "model._forest")
 _STATUS: dict[str, str] = {}  # extension: "compiled", or why the reference runs instead
 
 
@@ -78,6 +81,8 @@ def _version_mismatch(built: dict[str, str]) -> str:
 def status() -> dict[str, str]:
     """Each extension: "compiled", or why its pure-Python reference runs (imports them first)."""
     import features.html_blocks  # noqa: F401 - each module loads its extension at import
+    import features.text_shape  # noqa: F401
+    import model.lexical  # noqa: F401
     import model.trees  # noqa: F401
 
     return {name: _STATUS.get(name, "not loaded") for name in EXTENSIONS}
@@ -87,15 +92,18 @@ def status() -> dict[str, str]:
 def reference():
     """Run the pure-Python reference inside the ``with`` block (not thread-safe: for tests and
     benchmarks, which compare both paths in one process)."""
-    from features import html_blocks
-    from model import trees
+    from features import html_blocks, pages, text_shape
+    from model import lexical, trees
 
-    saved = html_blocks._compiled, trees._compiled
-    html_blocks._compiled = trees._compiled = None
+    modules = (html_blocks, text_shape, pages, lexical, trees)
+    saved = [module._compiled for module in modules]
+    for module in modules:
+        module._compiled = None
     try:
         yield
     finally:
-        html_blocks._compiled, trees._compiled = saved
+        for module, extension in zip(modules, saved):
+            module._compiled = extension
 
 
 def summary() -> str:

@@ -15,6 +15,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from . import text_shape
+from .blocks import column
 from .pages import PageIndex, group_codes
 from .tokens import UNIT
 
@@ -77,7 +79,19 @@ def _distance_to_flagged(pages: PageIndex, flag: np.ndarray, backwards: bool) ->
     return np.where(following < pages.row_end, following - idx, np.nan)
 
 
-def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: list[str]) -> dict:
+def _keys(texts: list[str]) -> tuple[list[str], list[str]]:
+    """Per text, the key of its duplicates (lowercased, digits as 0, whitespace runs as one space)
+    and of its opening: the first two words, the keys of a widget's or a spec sheet's rows
+    ("Wind: 4 m/s"), the openings of repeated cards ("Posted by ..."); rarely shared by two
+    paragraphs.  The compiled core makes the same strings in C (``features._text.dup_keys``)."""
+    if text_shape._compiled is not None:
+        return text_shape._compiled.dup_keys(texts)
+    keys = [" ".join(_DIGIT.sub("0", t.lower()).split()) for t in texts]
+    openings = [_NUMBER.sub("0", " ".join(UNIT.findall(t[:80].lower())[:2])) for t in texts]
+    return keys, openings
+
+
+def context_features(blocks, pages: PageIndex, base: dict, texts: list[str]) -> dict:
     """Compute ``FEATURES`` from the block table and the already computed base features."""
     n = len(texts)
     n_words = np.expm1(base["n_words_log"])
@@ -86,18 +100,15 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: 
     position = pages.position.astype(np.float64)
     page_chars = pages.page_sum(n_chars)
     page_words = pages.page_sum(n_words)
-    keys = [" ".join(_DIGIT.sub("0", t.lower()).split()) for t in texts]
+    keys, openings = _keys(texts)
     same_text = group_codes(pages.row_page, pd.factorize(np.asarray(keys, dtype=object))[0])
     first = np.zeros(n, bool)
     first[np.unique(same_text, return_index=True)[1]] = True
-    # The first two words: the keys of a widget's or a spec sheet's rows ("Wind: 4 m/s"), the
-    # openings of repeated cards ("Posted by ..."); rarely shared by two paragraphs.
-    openings = np.asarray([_NUMBER.sub("0", " ".join(UNIT.findall(t[:80].lower())[:2])) for t in texts],
-                          dtype=object)
+    openings = np.asarray(openings, dtype=object)
     same_opening = group_codes(pages.row_page, pd.factorize(openings)[0])
     opening_dup_log = np.log1p(np.where(openings != "", np.bincount(same_opening)[same_opening] - 1, 0)
                                if n else np.zeros(0))
-    gap_before = blocks["gap_before"].to_numpy(np.float64)
+    gap_before = column(blocks, "gap_before", np.float64)
     gap_after = pages.shift(gap_before, 1)
     prose = (n_words >= PROSE_MIN_WORDS) & ((base["n_sentences"] >= 1) | (base["stopword_share"] >= 0.3))
     prose_words = np.where(prose, n_words, 0.0)
@@ -118,7 +129,7 @@ def context_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: 
         "opening_dup_win3": pages.window_mean(opening_dup_log, 3, 3, exclude_self=True),
         "gap_before": gap_before,
         "gap_after": np.where(np.isnan(gap_after), 1.0, gap_after),
-        "indent": blocks["indent"].to_numpy(np.float64),
+        "indent": column(blocks, "indent", np.float64),
         "words_rel_median": base["n_words_log"] - pages.page_median(base["n_words_log"]),
         "words_share_of_page": n_words / np.maximum(page_words, 1),
         "words_rel_max": n_words / np.maximum(pages.page_max(n_words), 1),

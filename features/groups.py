@@ -19,6 +19,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from . import text_shape
+from .blocks import column
 from .pages import PageIndex, group_codes
 
 MIN_GROUP = 3
@@ -74,22 +76,22 @@ def _group_stats(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.nda
     return np.bincount(codes, weights=values, minlength=n_groups)
 
 
-def group_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: list[str]) -> dict:
+def group_features(blocks, pages: PageIndex, base: dict, texts: list[str]) -> dict:
     n = len(texts)
     n_words = np.expm1(base["n_words_log"])
     n_chars = np.expm1(base["n_chars_log"])
     link_chars = n_chars * np.nan_to_num(base["link_share"])
     prose = base["is_prose"]
-    is_html = blocks["tag"].to_numpy(object) != ""
+    is_html = column(blocks, "tag", object) != ""
     out = {}
     page_words = np.maximum(pages.page_sum(n_words), 1)
 
     # Groups: same page, tag, depth and class chain (plain text: same page and line shape).
     if n:
         shape = np.where(is_html, 0, (base["is_bullet"] > 0) * 2 + (n_words <= 8))
-        depth = np.nan_to_num(blocks["depth"].to_numpy(np.float64), nan=-1).astype(np.int64) + 1
-        codes = group_codes(pages.row_page, pd.factorize(blocks["tag"].to_numpy(object))[0], depth,
-                            pd.factorize(blocks["attrs"].to_numpy(object))[0], shape)
+        depth = np.nan_to_num(column(blocks, "depth", np.float64), nan=-1).astype(np.int64) + 1
+        codes = group_codes(pages.row_page, pd.factorize(column(blocks, "tag", object))[0], depth,
+                            pd.factorize(column(blocks, "attrs", object))[0], shape)
     else:
         codes = np.zeros(0, np.int64)
     n_groups = int(codes.max()) + 1 if n else 0
@@ -129,7 +131,7 @@ def group_features(blocks: pd.DataFrame, pages: PageIndex, base: dict, texts: li
         out["page_longest_prose_run"] = _longest_run_share(pages, prose > 0, n_words) / page_words
         out["page_grouped_words_share"] = pages.page_sum(n_words * big[codes]) / page_words
         out["page_link_share"] = pages.page_sum(link_chars) / np.maximum(pages.page_sum(n_chars), 1)
-        out["page_list_share"] = pages.page_sum(np.nan_to_num(blocks["in_list"].to_numpy(np.float64))) / size_page
+        out["page_list_share"] = pages.page_sum(np.nan_to_num(column(blocks, "in_list", np.float64))) / size_page
 
     out.update(_section_features(pages, base, texts))
     return out
@@ -171,14 +173,109 @@ def nearest_heading(values, pages: PageIndex) -> np.ndarray:
 
 
 def _section_features(pages: PageIndex, base: dict, texts: list[str]) -> dict:
-    """Keyword flags of the nearest heading above each block (the block itself if a heading)."""
+    """Keyword flags of the nearest heading above each block (the block itself if a heading).
+
+    On the compiled core a heading is searched for a key's pattern only when it holds one of the
+    strings every match of the pattern holds (``_section_prefilter``): most headings hold none."""
     n = len(texts)
     latest = nearest_heading(base, pages)
     has = latest >= 0
     rows = np.unique(latest[has])
+    may_match = None
+    if text_shape._compiled is not None and _section_prefilter(text_shape._compiled):
+        may_match = text_shape._compiled.section_candidates([texts[i] for i in rows])
     out = {}
-    for key, pattern in _SECTION_RES.items():
+    for bit, (key, pattern) in enumerate(_SECTION_RES.items()):
         hit = np.zeros(n, bool)
-        hit[rows] = [pattern.search(texts[i]) is not None for i in rows]
+        if may_match is None:
+            hit[rows] = [pattern.search(texts[i]) is not None for i in rows]
+        else:
+            hit[rows] = [bool(may >> bit & 1) and pattern.search(texts[i]) is not None
+                         for i, may in zip(rows.tolist(), may_match.tolist())]
         out[f"section_{key}"] = np.where(has, hit[np.maximum(latest, 0)], 0.0)
     return out
+
+
+_PREFILTERS = {}  # compiled module: whether it has the section prefilter
+
+
+def required_strings(pattern: str) -> list[str] | None:
+    """For each top-level alternative of ``pattern``, the run of literal characters it starts with
+    (after any \\b): every match holds one of them.  None when an alternative starts otherwise."""
+    from re import _constants, _parser
+
+    parsed = _parser.parse(pattern, re.I)
+    if len(parsed.data) == 1 and parsed.data[0][0] is _constants.BRANCH:
+        alternatives = parsed.data[0][1][1]
+    else:
+        alternatives = [parsed]
+    strings = []
+    for alternative in alternatives:
+        run = ""
+        for op, value in alternative:
+            if op is _constants.AT and not run:
+                continue
+            if op is not _constants.LITERAL:
+                break
+            run += chr(value)
+        if not run:
+            return None
+        strings.append(run)
+    return strings
+
+
+def ignorecase_fold() -> dict[int, int]:
+    """The lowercase characters that re.IGNORECASE equates beyond lower case (ı and i, ſ and s,
+    ς and σ ...), each mapped to one of its group: with the simple lower case, the fold under which
+    a character that matches a pattern's character folds as it does (a test checks this over all
+    of Unicode)."""
+    from re._casefix import _EXTRA_CASES
+
+    parent = {}
+
+    def root(c):
+        while parent.get(c, c) != c:
+            c = parent[c]
+        return c
+
+    for lower, others in _EXTRA_CASES.items():
+        for other in others:
+            a, b = root(lower), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {c: root(c) for c in set(_EXTRA_CASES) | {o for others in _EXTRA_CASES.values() for o in others}}
+
+
+def fold_text(text: str) -> str:
+    """``text`` folded as ``ignorecase_fold`` says, in Python (the compiled core folds in C)."""
+    import _sre
+
+    fold = ignorecase_fold()
+    return "".join(chr(fold.get(_sre.unicode_tolower(ord(ch)), _sre.unicode_tolower(ord(ch)))) for ch in text)
+
+
+def _section_prefilter(module) -> bool:
+    """Give ``module`` (``features._text``) the section keys' required strings, folded; once."""
+    ready = _PREFILTERS.get(id(module))
+    if ready is None:
+        try:
+            fold = ignorecase_fold()
+            strings, always = [], 0
+            for bit, pattern in enumerate(SECTION_KEYWORDS.values()):
+                required = required_strings(pattern)
+                if required is None:
+                    always |= 1 << bit
+                else:
+                    strings += [(fold_text(s), 1 << bit) for s in required]
+        except (ImportError, AttributeError):  # another Python's re internals: search every heading
+            ready = False
+        else:
+            strings.sort(key=lambda item: item[0][0])
+            chars = [ord(ch) for s, _ in strings for ch in s]
+            offsets = np.cumsum([0] + [len(s) for s, _ in strings])
+            pairs = sorted(fold.items())
+            module.setup_sections(chars, offsets, [b for _, b in strings], [a for a, _ in pairs],
+                                  [b for _, b in pairs], always)
+            ready = True
+        _PREFILTERS[id(module)] = ready
+    return ready

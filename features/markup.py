@@ -13,7 +13,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .blocks import LANDMARKS
+from . import text_shape
+from .blocks import LANDMARKS, column
 from .pages import PageIndex
 
 # Substrings of class / id tokens, by what they usually mark.
@@ -58,7 +59,13 @@ FEATURES = {
 
 
 def keyword_bits(values: np.ndarray) -> np.ndarray:
-    """Per string, the bit set of ``ATTR_KEYWORDS`` groups that match one of its tokens."""
+    """Per string, the bit set of ``ATTR_KEYWORDS`` groups that match one of its tokens (the
+    compiled core matches each string and token once per process, ``features._text.keyword_bits``)."""
+    if text_shape._compiled is not None:
+        try:
+            return text_shape._compiled.keyword_bits(values)
+        except TypeError:  # a value that is not a string: the reference's way
+            pass
     codes, uniques = pd.factorize(values)
     if not len(uniques):
         return np.zeros(len(codes), np.int64)
@@ -80,31 +87,31 @@ def keyword_bits(values: np.ndarray) -> np.ndarray:
     return unique_bits[codes]
 
 
-def markup_features(blocks: pd.DataFrame, pages: PageIndex, n_words: np.ndarray, texts: list[str]) -> dict:
+def markup_features(blocks, pages: PageIndex, n_words: np.ndarray, texts: list[str]) -> dict:
     """Compute ``FEATURES``; rows of plain-text blocks get NaN (``is_html`` gets 0)."""
-    tags = blocks["tag"].to_numpy(object)
+    tags = column(blocks, "tag", object)
     is_html = tags != ""
 
     def nan_unless_html(values):
         return np.where(is_html, values, np.nan)
 
     n = len(texts)
-    depth = blocks["depth"].to_numpy(np.float64)
+    depth = column(blocks, "depth", np.float64)
     non_space = np.fromiter((len(t) - t.count(" ") - t.count("\n") for t in texts), np.float64, n)  # \n: <pre> lines
-    n_links = blocks["n_links"].to_numpy(np.float64)
-    landmarks = np.nan_to_num(blocks["landmarks"].to_numpy(np.float64)).astype(np.int64)
-    concealed = np.nan_to_num(blocks["concealed"].to_numpy(np.float64)).astype(np.int64)
+    n_links = column(blocks, "n_links", np.float64)
+    landmarks = np.nan_to_num(column(blocks, "landmarks", np.float64)).astype(np.int64)
+    concealed = np.nan_to_num(column(blocks, "concealed", np.float64)).astype(np.int64)
     out = {
         "is_html": is_html.astype(np.float64),
         "depth": depth,
         "depth_rel": depth - pages.page_median(depth),
-        "heading": blocks["heading"].to_numpy(np.float64),
-        "in_list": blocks["in_list"].to_numpy(np.float64),
-        "in_table": blocks["in_table"].to_numpy(np.float64),
-        "in_pre": blocks["in_pre"].to_numpy(np.float64),
+        "heading": column(blocks, "heading", np.float64),
+        "in_list": column(blocks, "in_list", np.float64),
+        "in_table": column(blocks, "in_table", np.float64),
+        "in_pre": column(blocks, "in_pre", np.float64),
         "hidden": nan_unless_html(concealed & 1),
         "in_noscript": nan_unless_html((concealed >> 1) & 1),
-        "link_share": blocks["link_chars"].to_numpy(np.float64) / np.maximum(non_space, 1),
+        "link_share": column(blocks, "link_chars", np.float64) / np.maximum(non_space, 1),
         "n_links": n_links,
         "links_per_word": n_links / np.maximum(n_words, 1),
     }
@@ -112,8 +119,8 @@ def markup_features(blocks: pd.DataFrame, pages: PageIndex, n_words: np.ndarray,
         out[f"tag_{t}"] = nan_unless_html(tags == t)
     for i, name in enumerate(LANDMARKS):
         out[f"in_{name}"] = nan_unless_html((landmarks >> i) & 1)
-    attrs = blocks["attrs"].to_numpy(object)
-    for prefix, values in (("attr_", attrs), ("own_attr_", blocks["own_attrs"].to_numpy(object))):
+    attrs = column(blocks, "attrs", object)
+    for prefix, values in (("attr_", attrs), ("own_attr_", column(blocks, "own_attrs", object))):
         bits = keyword_bits(values)
         for bit, key in enumerate(ATTR_KEYWORDS):
             out[f"{prefix}{key}"] = nan_unless_html((bits >> bit) & 1)

@@ -1,12 +1,16 @@
 """Page-aware array helpers: features are computed over many pages stacked in one table.
 
 ``PageIndex`` knows where each page starts and ends, so that neighbour and window features never
-reach across a page boundary, and page-level statistics are computed per page, all with numpy.
+reach across a page boundary, and page-level statistics are computed per page, all with numpy (neighbours and windows in C on the compiled core, ``features.compiled``).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+# The compiled core's shift and window_mean (``features._text``; set by ``features.text_shape``),
+# or None: numpy computes them, the reference.
+_compiled = None
 
 
 class PageIndex:
@@ -36,6 +40,8 @@ class PageIndex:
 
     def shift(self, values: np.ndarray, k: int) -> np.ndarray:
         """``values`` of the block ``k`` rows later (k > 0) or earlier (k < 0); NaN past the page."""
+        if _compiled is not None:
+            return _compiled.shift(np.ascontiguousarray(values, dtype=np.float64), self.row_start, self.row_end, k)
         values = np.asarray(values, dtype=np.float64)
         out = np.full(self.n, np.nan)
         target = np.arange(self.n) + k
@@ -45,6 +51,9 @@ class PageIndex:
 
     def window_mean(self, values: np.ndarray, before: int, after: int, exclude_self=False) -> np.ndarray:
         """Mean of ``values`` over rows i-before..i+after inside the page (NaN if the window is empty)."""
+        if _compiled is not None:
+            return _compiled.window_mean(np.ascontiguousarray(values, dtype=np.float64), self.starts, self.ends,
+                                         self.row_start, self.row_end, before, after, bool(exclude_self))
         values = np.asarray(values, dtype=np.float64)
         valid = ~np.isnan(values)
         running = self._running_sum(np.where(valid, values, 0.0))
@@ -76,7 +85,7 @@ class PageIndex:
 
     def page_sum(self, values: np.ndarray) -> np.ndarray:
         """Per-row sum of ``values`` over the row's page."""
-        values = np.nan_to_num(np.asarray(values, dtype=np.float64))
+        values = _finite(values)
         return np.add.reduceat(values, self.starts)[self.row_page] if self.n else values
 
     def page_median(self, values: np.ndarray) -> np.ndarray:
@@ -96,8 +105,17 @@ class PageIndex:
 
     def cumsum_before(self, values: np.ndarray) -> np.ndarray:
         """Sum of ``values`` over the earlier rows of the same page."""
-        values = np.nan_to_num(np.asarray(values, dtype=np.float64))
+        values = _finite(values)
         return self._sum_before(self._running_sum(values), np.arange(self.n))
+
+
+def _finite(values) -> np.ndarray:
+    """``values`` as float64 with NaN as 0 and infinities as the largest finite numbers
+    (``numpy.nan_to_num``; in C on the compiled core, where numpy's checks cost more than a small
+    page's sum)."""
+    if _compiled is not None:
+        return _compiled.nan_to_num(values)
+    return np.nan_to_num(np.asarray(values, dtype=np.float64))
 
 
 def group_codes(*codes) -> np.ndarray:

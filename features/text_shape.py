@@ -13,6 +13,7 @@ import unicodedata
 
 import numpy as np
 
+from . import pages as page_index
 from .function_words import FUNCTION_CHARS, FUNCTION_WORDS
 from .pages import PageIndex
 from .tokens import UNIT, UNSPACED, is_unspaced_astral
@@ -232,12 +233,60 @@ def _flag_candidates(codes, classes, astral, is_space, rows_with) -> dict[str, n
 def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
     """Compute ``FEATURES`` for every block text; returns name -> array.
 
-    Everything is counted on the code points of all blocks joined by "\n"; the regular
-    expressions run only on rows that hold the characters every match needs ("@" for e-mail...),
-    which numpy passes find (``_flag_candidates``).
+    The counts come from ``_python_counts`` (the reference: numpy passes over the code points of
+    all blocks joined) or from the compiled core (``features._text``, one C pass per block); the
+    regular expressions run only on the rows that hold the characters every match needs ("@" for
+    e-mail...), which both find.
     """
     n = len(texts)
     stripped = [t.strip() for t in texts]
+    counts = _python_counts(stripped) if _compiled is None else _compiled_counts(stripped)
+    classes, letters, n_words = counts["classes"], counts["letters"], counts["n_words"]
+    script_counts, candidates = counts["scripts"], counts["candidates"]
+    lengths = np.fromiter(map(len, stripped), np.int64, n)
+    visible = np.maximum(lengths - classes[:, SPACE], 0)
+    cjk = script_counts[:, [SCRIPTS.index(s) for s in ("han", "kana", "hangul")]].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe_visible = np.maximum(visible, 1)
+        safe_words = np.maximum(n_words, 1)
+        cjk_share = np.where(letters > 0, cjk / np.maximum(letters, 1), 0.0)
+        stopword_share = np.where(cjk_share > 0.5, counts["function_chars"] / np.maximum(letters, 1),
+                                  counts["stop"] / safe_words)
+        block_script = script_counts.argmax(axis=1)
+        page_script = (np.add.reduceat(script_counts, pages.starts, axis=0).argmax(axis=1)[pages.row_page]
+                       if n else block_script)
+        same_script = np.where(letters > 0, block_script == page_script, np.nan)
+    match_bullet = _BULLET_RE.match
+    return {
+        "n_chars_log": np.log1p(visible),
+        "n_words_log": np.log1p(n_words),
+        "mean_word_len": counts["word_len"] / safe_words,
+        "letter_share": letters / safe_visible,
+        "digit_share": classes[:, DIGIT] / safe_visible,
+        "punct_share": classes[:, PUNCT] / safe_visible,
+        "symbol_share": classes[:, SYMBOL] / safe_visible,
+        "upper_share": classes[:, UPPER] / np.maximum(letters, 1),
+        "title_word_share": counts["title_words"] / safe_words,
+        "numeric_word_share": counts["numeric"] / safe_words,
+        "stopword_share": stopword_share,
+        "cjk_share": cjk_share,
+        "script_is_page_script": same_script,
+        "ends_terminal": counts["ends_terminal"],
+        "ends_colon": counts["ends_colon"],
+        "n_sentences": counts["n_sentences"],
+        "comma_per_word": counts["commas"] / safe_words,
+        "is_bullet": np.fromiter((match_bullet(t) is not None for t in texts), np.float64, n),
+        **{name: _search_rows(pattern, stripped, candidates[name]) for name, pattern in _FLAG_PATTERNS.items()},
+        "n_separators": counts["n_separators"],
+        "cross_link_cue": _search_rows(_CROSS_LINK_RE, stripped, (n_words <= 40) & candidates["cross_link_cue"]),
+    }
+
+
+def _python_counts(stripped: list[str]) -> dict:
+    """The counts ``text_features`` needs of each stripped block text, and its candidate rows for
+    each flag pattern: the pure-Python reference, numpy over the code points of all blocks joined
+    by "\n"."""
+    n = len(stripped)
     lengths = np.fromiter(map(len, stripped), np.int64, n)
     joined = "\n".join(stripped)
     codes = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
@@ -258,13 +307,9 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
         return np.bincount(owner, weights=mask[real], minlength=n)
 
     counts = np.bincount(owner * N_CLASSES + classes[real], minlength=n * N_CLASSES).reshape(n, N_CLASSES)
-    letters = counts[:, UPPER] + counts[:, LOWER]
-    visible = np.maximum(lengths - counts[:, SPACE], 0)
     script_counts = np.bincount(owner * len(SCRIPTS) + scripts[real],
                                 minlength=n * len(SCRIPTS)).reshape(n, len(SCRIPTS))
     script_counts[:, 0] = 0
-    cjk = script_counts[:, [SCRIPTS.index(s) for s in ("han", "kana", "hangul")]].sum(axis=1)
-    function_chars = per_block(FUNCTION_CHAR[bmp] & ~astral)
 
     # Words: maximal runs of \w characters, each character a word of its own in the scripts
     # written without spaces (``features.tokens``).
@@ -278,25 +323,9 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
     starts = np.flatnonzero(is_word & np.concatenate(([True], breaks[:-1])) | unit)
     ends = np.flatnonzero(is_word & np.concatenate((breaks[1:], [True])) | unit) + 1
     word_block = block_of_char[starts]
-    n_words = np.bincount(word_block, minlength=n)
-    word_len = np.bincount(word_block, weights=ends - starts, minlength=n)
-    title_words = np.bincount(word_block, weights=classes[starts] == UPPER, minlength=n)
     digits_before = np.concatenate(([0], np.cumsum(classes == DIGIT)))
-    numeric = np.bincount(word_block, weights=(digits_before[ends] - digits_before[starts]) == (ends - starts),
-                          minlength=n)
     is_stop = np.fromiter(map(FUNCTION_WORDS.__contains__, map(str.lower, UNIT.findall(joined))), bool,
                           len(starts))
-    stop = np.bincount(word_block, weights=is_stop, minlength=n)
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        safe_visible = np.maximum(visible, 1)
-        safe_words = np.maximum(n_words, 1)
-        cjk_share = np.where(letters > 0, cjk / np.maximum(letters, 1), 0.0)
-        stopword_share = np.where(cjk_share > 0.5, function_chars / np.maximum(letters, 1), stop / safe_words)
-        block_script = script_counts.argmax(axis=1)
-        page_script = (np.add.reduceat(script_counts, pages.starts, axis=0).argmax(axis=1)[pages.row_page]
-                       if n else block_script)
-        same_script = np.where(letters > 0, block_script == page_script, np.nan)
 
     # Which rows can match each pattern at all.
     is_space = IS_SPACE[bmp] & ~astral
@@ -310,7 +339,6 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
         rows[block_of_char[np.flatnonzero(mask)]] = True
         return rows
 
-    candidates = _flag_candidates(codes, classes, astral, is_space, rows_with)
     separator = np.zeros(m, bool)  # a separator character between two spaces
     if m > 2:
         separator[1:-1] = SEPARATOR[bmp[1:-1]] & ~astral[1:-1] & is_space[:-2] & is_space[2:]
@@ -320,27 +348,74 @@ def text_features(texts: list[str], pages: PageIndex) -> dict[str, np.ndarray]:
     # "[.!?。！？](?:\s|$)": the "\n" joining two blocks is a space, so block ends count too.
     followed_by_space = np.concatenate((is_space[1:], [True]))
     last = [s.rstrip(_CLOSERS)[-1:] for s in stripped]
-    match_bullet = _BULLET_RE.match
     return {
-        "n_chars_log": np.log1p(visible),
-        "n_words_log": np.log1p(n_words),
-        "mean_word_len": word_len / safe_words,
-        "letter_share": letters / safe_visible,
-        "digit_share": counts[:, DIGIT] / safe_visible,
-        "punct_share": counts[:, PUNCT] / safe_visible,
-        "symbol_share": counts[:, SYMBOL] / safe_visible,
-        "upper_share": counts[:, UPPER] / np.maximum(letters, 1),
-        "title_word_share": title_words / safe_words,
-        "numeric_word_share": numeric / safe_words,
-        "stopword_share": stopword_share,
-        "cjk_share": cjk_share,
-        "script_is_page_script": same_script,
+        "classes": counts,
+        "letters": counts[:, UPPER] + counts[:, LOWER],
+        "scripts": script_counts,
+        "function_chars": per_block(FUNCTION_CHAR[bmp] & ~astral),
+        "n_words": np.bincount(word_block, minlength=n),
+        "word_len": np.bincount(word_block, weights=ends - starts, minlength=n),
+        "title_words": np.bincount(word_block, weights=classes[starts] == UPPER, minlength=n),
+        "numeric": np.bincount(word_block, weights=(digits_before[ends] - digits_before[starts]) == (ends - starts),
+                               minlength=n),
+        "stop": np.bincount(word_block, weights=is_stop, minlength=n),
+        "n_sentences": per_block(SENTENCE_END[bmp] & ~astral & followed_by_space),
+        "commas": per_block(COMMA[bmp] & ~astral),
+        "n_separators": n_separators,
         "ends_terminal": np.fromiter(map(_TERMINAL.__contains__, last), np.float64, n),
         "ends_colon": np.fromiter((c in (":", "：") for c in last), np.float64, n),
-        "n_sentences": per_block(SENTENCE_END[bmp] & ~astral & followed_by_space),
-        "comma_per_word": per_block(COMMA[bmp] & ~astral) / safe_words,
-        "is_bullet": np.fromiter((match_bullet(t) is not None for t in texts), np.float64, n),
-        **{name: _search_rows(pattern, stripped, candidates[name]) for name, pattern in _FLAG_PATTERNS.items()},
-        "n_separators": n_separators,
-        "cross_link_cue": _search_rows(_CROSS_LINK_RE, stripped, (n_words <= 40) & candidates["cross_link_cue"]),
+        "candidates": _flag_candidates(codes, classes, astral, is_space, rows_with),
     }
+
+
+def _compiled_counts(stripped: list[str]) -> dict:
+    """``_python_counts`` from the compiled core's one pass per block (``features._text``).  Its
+    candidate rows are those holding the same character runs inside the block (the reference's
+    also count a run across the "\n" that joins two blocks): both hold every row a pattern
+    matches, which is all a candidate row must be."""
+    table = _compiled.text_counts(stripped)
+    column = _compiled.COLUMNS
+    classes = table[:, :N_CLASSES]
+
+    def col(name, dtype=np.float64):
+        return table[:, column[name]].astype(dtype)
+
+    return {
+        "classes": classes,
+        "letters": classes[:, UPPER] + classes[:, LOWER],
+        "scripts": table[:, N_CLASSES:N_CLASSES + len(SCRIPTS)],
+        **{name: col(name) for name in ("function_chars", "word_len", "title_words", "numeric", "stop",
+                                         "n_sentences", "commas", "n_separators", "ends_terminal", "ends_colon")},
+        "n_words": table[:, column["n_words"]].copy(),
+        "candidates": {name: col(name, bool) for name in (*_FLAG_PATTERNS, "cross_link_cue")},
+    }
+
+
+def _packed_ascii(words) -> np.ndarray:
+    """The ASCII words of ``words`` (of up to 8 characters) as sorted uint64 keys, one byte a
+    character from the lowest: the compiled core's function-word lookup."""
+    keys = [sum(ord(ch) << (8 * k) for k, ch in enumerate(w)) for w in words if w.isascii() and len(w) <= 8]
+    return np.unique(np.asarray(keys, np.uint64))
+
+
+def _setup_compiled():
+    """The compiled core's text counts (``features._text``), given this module's tables, or None."""
+    from . import compiled
+    from .markup import _KEYWORD_RES
+
+    module = compiled.extension("features._text")
+    if module is None:
+        return None
+    if max(map(len, FUNCTION_WORDS)) > 8:
+        raise RuntimeError("features._text looks function words up among words of at most 8 characters")
+    tables = {"class": CHAR_CLASS, "script": SCRIPT, "function_char": FUNCTION_CHAR, "is_word": IS_WORD,
+              "unspaced": UNSPACED, "is_space": IS_SPACE, "sentence_end": SENTENCE_END, "comma": COMMA,
+              "separator": SEPARATOR, "cross_link_end": CROSS_LINK_END,
+              "terminal": _code_table(_TERMINAL.__contains__), "closer": _code_table(lambda ch: ch in _CLOSERS)}
+    module.setup({name: table.view(np.uint8) for name, table in tables.items()}, FUNCTION_WORDS,
+                 _packed_ascii(FUNCTION_WORDS), SCRIPTS.index("han"), int(SCRIPT[0xFFFF]), _KEYWORD_RES)
+    page_index._compiled = module  # its shift and window_mean
+    return module
+
+
+_compiled = _setup_compiled()  # None: _python_counts counts

@@ -23,8 +23,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
-from features import FEATURE_NAMES, compute_features
-from features.blocks import blocks_frame, parse_columns
+from features import FEATURE_NAMES, compute_features, feature_matrix
+from features.blocks import block_arrays, column, parse_columns
 from features.decode import Limits, check_kind, check_limits
 from features.pages import PageIndex
 
@@ -207,7 +207,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
                     model = LexicalModel(random_state=self.random_state).fit(hashed[train], y[train], weight[train])
                     oof[held], known[held] = model.predict(hashed[held]), model.known(hashed[held])
             self.lexical_ = lexical.fit(hashed, y, weight)
-            matrix = _with_lexical(features, oof, known)
+            matrix = _with_lexical(features.to_numpy(), features.index.to_numpy(), oof, known)
         if self.first_pass:
             def fit_first(rows):
                 return first_model(self.first_pass, self.random_state).fit(
@@ -215,7 +215,7 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
 
             oof = _out_of_fold(folds, y, lambda train, held: _proba(fit_first(train), matrix[held]))
             self.first_ = fit_first(slice(None))
-            matrix = _with_first_pass(matrix, oof, features)
+            matrix = _with_first_pass(matrix, oof, features.index.to_numpy())
         self.trees_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
@@ -263,14 +263,39 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         """The matrix the tree model sees for blocks ``X``: columns ``model_features()``."""
         check_is_fitted(self, "trees_")
         features, texts = self._prepare(X)
-        if self.lexical_ is not None and len(features):
+        return self._model_matrix(features.to_numpy(), features.index.to_numpy(), texts)
+
+    def _model_matrix(self, matrix: np.ndarray, page: np.ndarray, texts: list[str]) -> np.ndarray:
+        """``model_matrix`` from the block features ``matrix`` (its first columns: ``FEATURE_NAMES``)
+        of blocks with texts ``texts`` on pages ``page``.  The word-model and first-pass columns
+        are written into ``matrix`` when it is column-major and has room for them (``_width``:
+        ``feature_matrix(..., extra=)`` makes one), else into a copy: in place, a batch is not
+        copied twice."""
+        n_features = len(FEATURE_NAMES)
+        if not len(matrix):
+            return matrix[:, :n_features]
+        width = self._width()
+        if matrix.shape[1] < width or not matrix.flags.f_contiguous:
+            wide = np.empty((len(matrix), width), order="F")
+            wide[:, :n_features] = matrix[:, :n_features]
+            matrix = wide
+        n_words = np.expm1(matrix[:, _WORDS_COLUMN])
+        filled = n_features
+        if self.lexical_ is not None:
             hashed = self.lexical_.transform(texts)
-            matrix = _with_lexical(features, self.lexical_.predict(hashed), self.lexical_.known(hashed))
-        else:
-            matrix = features.to_numpy()
-        if self.first_ is not None and len(features):
-            matrix = _with_first_pass(matrix, _proba(self.first_, matrix, self.n_jobs), features)
-        return matrix
+            lexical = lexical_features(self.lexical_.predict(hashed), self.lexical_.known(hashed), page, n_words)
+            matrix[:, filled:filled + lexical.shape[1]] = lexical
+            filled += lexical.shape[1]
+        if self.first_ is not None:
+            first = first_pass_features(_proba(self.first_, matrix[:, :filled], self.n_jobs), page, n_words)
+            matrix[:, filled:filled + first.shape[1]] = first
+            filled += first.shape[1]
+        return matrix[:, :filled]
+
+    def _width(self) -> int:
+        """Columns of the model matrix: the block features, the word model's, the first pass's."""
+        return (len(FEATURE_NAMES) + (len(LEXICAL_NAMES) if self.lexical_ is not None else 0)
+                + (len(FIRST_PASS_NAMES) if self.first_ is not None else 0))
 
     def _matrix_and_page(self, X) -> tuple[np.ndarray, np.ndarray]:
         """``model_matrix`` of ``X`` and the page of each of its rows."""
@@ -373,19 +398,18 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         ``charset`` likewise (None for a document without one).
         """
         threshold = self.decision_threshold(threshold)
-        blocks, kinds, proba, keep = self._label_many(documents, kind, threshold, limits, charset)
-        return [block_table(blocks.iloc[start:end], proba[start:end], keep[start:end], kinds[i])
-                for i, (start, end) in enumerate(_page_bounds(blocks["page"].to_numpy(), len(kinds)))]
+        table, kinds, proba, keep = self._label_many(documents, kind, threshold, limits, charset)
+        return [block_table({name: table[name][start:end] for name in ("line", "text", "gap_before")},
+                            proba[start:end], keep[start:end], kinds[i])
+                for i, (start, end) in enumerate(_page_bounds(table["page"], len(kinds)))]
 
     def clean_many(self, documents, kind="auto", threshold: float | None = None,
                    limits: Limits | None = None, charset=None) -> list[str]:
         """``clean`` for many documents at once: one feature pass and one model call for all."""
         threshold = self.decision_threshold(threshold)
-        blocks, kinds, proba, keep = self._label_many(documents, kind, threshold, limits, charset)
-        texts = blocks["text"].to_numpy(object)
-        gaps = blocks["gap_before"].to_numpy(bool)
-        return [_join(texts[a:b], gaps[a:b], keep[a:b])
-                for a, b in _page_bounds(blocks["page"].to_numpy(), len(kinds))]
+        table, kinds, proba, keep = self._label_many(documents, kind, threshold, limits, charset)
+        texts, gaps = table["text"], table["gap_before"]
+        return [_join(texts[a:b], gaps[a:b], keep[a:b]) for a, b in _page_bounds(table["page"], len(kinds))]
 
     def classify_each(self, documents, kind="auto", threshold: float | None = None,
                       limits: Limits | None = None, charset=None) -> list:
@@ -416,20 +440,26 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
             return out
 
     def _label_many(self, documents, kind, threshold, limits, charset=None):
-        """Parse every document, stack their blocks, and score them in one call: (blocks, kinds,
-        probabilities, keep)."""
+        """Parse every document, stack their blocks, and score them in one call: (the block
+        columns, ``features.blocks.block_arrays``, with ``page``; kinds, probabilities, keep).
+
+        No pandas frame is built on the way (``features.feature_matrix`` reads the arrays): a
+        frame costs a call about as much as a small page's features."""
         documents, kinds = _documents_and_kinds(documents, kind)
         charsets = _charsets(charset, len(documents))
         pages = []  # each page's blocks as column lists, stacked into one table below
         for i, (document, k, c) in enumerate(zip(documents, kinds, charsets)):
             columns, kinds[i] = parse_columns(document, k, limits=limits, charset=c)
             pages.append(columns)
-        blocks = blocks_frame(pages)
-        if not len(blocks):
-            return blocks, kinds, np.zeros(0), np.zeros(0, bool)
-        matrix, page = self._matrix_and_page(blocks)
+        table = block_arrays(pages)
+        if not len(table["text"]):
+            return table, kinds, np.zeros(0), np.zeros(0, bool)
+        check_is_fitted(self, "trees_")
+        page = table["page"]
+        texts = [t if type(t) is str else str(t) for t in table["text"]]
+        matrix = self._model_matrix(feature_matrix(table, page, extra=self._width() - len(FEATURE_NAMES)), page, texts)
         proba = self.proba_from_matrix(matrix)
-        return blocks, kinds, proba, self._keep(proba, page, matrix, threshold)
+        return table, kinds, proba, self._keep(proba, page, matrix, threshold)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -505,29 +535,32 @@ def _append_columns(matrix: np.ndarray, extra: np.ndarray) -> np.ndarray:
     return out
 
 
-def _with_lexical(features: pd.DataFrame, p: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """The feature matrix with the lexical columns of per-block probabilities ``p`` and known
-    shares ``known`` appended."""
-    n_words = np.expm1(features["n_words_log"].to_numpy())
-    return _append_columns(features.to_numpy(), lexical_features(p, known, features.index.to_numpy(), n_words))
+def _with_lexical(matrix: np.ndarray, page: np.ndarray, p: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """The feature matrix (columns ``FEATURE_NAMES``) of blocks on pages ``page`` with the lexical
+    columns of per-block probabilities ``p`` and known shares ``known`` appended."""
+    n_words = np.expm1(matrix[:, _WORDS_COLUMN])
+    return _append_columns(matrix, lexical_features(p, known, page, n_words))
 
 
-def _with_first_pass(matrix: np.ndarray, p: np.ndarray, features: pd.DataFrame) -> np.ndarray:
-    """``matrix`` with the first-pass columns of per-block first-model probabilities ``p`` appended."""
-    n_words = np.expm1(features["n_words_log"].to_numpy())
-    return _append_columns(matrix, first_pass_features(p, features.index.to_numpy(), n_words))
+def _with_first_pass(matrix: np.ndarray, p: np.ndarray, page: np.ndarray) -> np.ndarray:
+    """``matrix`` (of blocks on pages ``page``) with the first-pass columns of per-block
+    first-model probabilities ``p`` appended."""
+    n_words = np.expm1(matrix[:, _WORDS_COLUMN])
+    return _append_columns(matrix, first_pass_features(p, page, n_words))
 
 
-def block_table(blocks: pd.DataFrame, proba: np.ndarray, keep: np.ndarray, kind: str) -> pd.DataFrame:
-    """The ``classify`` table of one page's blocks, their probabilities and keep decisions (the
-    text as objects, as in the block table: pandas' string type refuses a lone surrogate)."""
+def block_table(blocks, proba: np.ndarray, keep: np.ndarray, kind: str) -> pd.DataFrame:
+    """The ``classify`` table of one page's blocks (a block table, or a dict of its ``line``,
+    ``text`` and ``gap_before`` arrays), their probabilities and keep decisions (the text as
+    objects, as in the block table: pandas' string type refuses a lone surrogate)."""
+    text = column(blocks, "text", object)
     return pd.DataFrame({
-        "block": np.arange(len(blocks)),
-        "line": blocks["line"].to_numpy(),
-        "text": pd.Series(blocks["text"].to_numpy(object), dtype=object, copy=False),
+        "block": np.arange(len(text)),
+        "line": column(blocks, "line"),
+        "text": pd.Series(text, dtype=object, copy=False),
         "label": np.where(keep, CONTENT, BOILERPLATE),
         "proba": proba,
-        "gap_before": blocks["gap_before"].to_numpy(bool),
+        "gap_before": column(blocks, "gap_before", bool),
         "kind": kind,
     })
 

@@ -22,9 +22,12 @@ import re
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.linear_model import SGDClassifier
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
+from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from features.pages import PageIndex
 from features.tokens import UNIT_PATTERN
@@ -56,7 +59,8 @@ def hash_ngrams(texts) -> sp.csr_matrix:
 
     Computed a chunk of texts at a time: one tokenising pass over the joined texts, and each
     distinct token and bigram hashed once (a batch repeats most of them), where scikit-learn
-    builds and hashes every n-gram string of every text.
+    builds and hashes every n-gram string of every text; the compiled core (``model._hashing``)
+    tokenises and hashes each text in C and gives the same matrix.
     """
     if isinstance(texts, (str, bytes)):
         raise TypeError("texts must be a sequence of str, not one str")
@@ -68,6 +72,20 @@ def hash_ngrams(texts) -> sp.csr_matrix:
 
 
 def _hash_chunk(texts: list[str]) -> sp.csr_matrix:
+    if _compiled is not None:
+        try:
+            data, indices, indptr = _compiled.count_rows(texts, N_HASHED)
+        except OverflowError:  # more n-grams than 32-bit indices hold: scipy's own way
+            pass
+        else:
+            matrix = sp.csr_matrix((data, indices, indptr), shape=(len(texts), N_HASHED))
+            inplace_csr_row_normalize_l2(matrix)  # what normalize() runs, after checks that cost more on a page
+            return matrix
+    return _python_hash_chunk(texts)
+
+
+def _python_hash_chunk(texts: list[str]) -> sp.csr_matrix:
+    """The reference of ``_hash_chunk``: regular-expression tokens, pandas to find the distinct ones."""
     joined = "\x00".join(texts)
     if joined.count("\x00") != len(texts) - 1:  # a text holding \x00: it separates words there
         joined = "\x00".join(t.replace("\x00", " ") for t in texts)
@@ -90,6 +108,21 @@ def _hash_chunk(texts: list[str]) -> sp.csr_matrix:
     # Building the matrix sums the repeats of an n-gram in a text into its count.
     matrix = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, columns)), shape=(len(texts), N_HASHED))
     return normalize(matrix, copy=False)
+
+
+def _setup_compiled():
+    """The compiled hashing (``model._hashing``), given the word-character tables, or None."""
+    from features import compiled
+    from features.text_shape import IS_WORD
+    from features.tokens import UNSPACED
+
+    module = compiled.extension("model._hashing")
+    if module is not None:
+        module.setup(IS_WORD.view(np.uint8), UNSPACED.view(np.uint8))
+    return module
+
+
+_compiled = _setup_compiled()  # None: _python_hash_chunk hashes
 
 
 def _columns(hashes: list[int]) -> np.ndarray:
@@ -120,7 +153,16 @@ class LexicalModel:
         return self
 
     def predict(self, matrix) -> np.ndarray:
-        return self.linear_.predict_proba(matrix)[:, 1]
+        """Probability of content of each row of a ``hash_ngrams`` matrix."""
+        if _compiled is None:
+            return self.linear_.predict_proba(matrix)[:, 1]
+        # What scikit-learn's predict_proba computes for a binary log-loss model, without the
+        # checks of its input that cost a call of one page as much as the product itself.
+        linear = self.linear_
+        if not sp.isspmatrix_csr(matrix) or matrix.shape[1] != linear.coef_.shape[1] or len(linear.classes_) != 2:
+            return linear.predict_proba(matrix)[:, 1]
+        scores = safe_sparse_dot(matrix, linear.coef_.T, dense_output=True) + linear.intercept_
+        return expit(scores.reshape(-1))
 
     def known(self, matrix) -> np.ndarray:
         """Share of each row's distinct word 1-2-grams that at least ``MIN_SEEN`` training blocks

@@ -1,8 +1,10 @@
 """The compiled core against its pure-Python reference, compared inside one process.
 
 Each test runs both paths on the same input: the DOM walk (``features/_walk.pyx`` against
-``html_blocks.python_columns``, on the same parsed tree) and tree prediction (``model/_forest.pyx``
-against scikit-learn's own).  Comparing in one process needs no second run of the suite and shows
+``html_blocks.python_columns``, on the same parsed tree), the block features (``features/_text.pyx``
+under ``features.compute_features``, every column against the pure-Python one), the word model's
+hashing (``model/_hashing.pyx`` against ``lexical._python_hash_chunk`` and scikit-learn's
+``HashingVectorizer``) and tree prediction (``model/_forest.pyx`` against scikit-learn's own).  Comparing in one process needs no second run of the suite and shows
 the two results side by side; ``BOILERPLATE_PURE_PYTHON`` is tested here in a subprocess.  The
 comparisons skip where the extensions are not built (CI checks that they are, ``.ci/run``); the
 loading and fallback tests run everywhere.
@@ -15,6 +17,7 @@ import gzip
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import types
@@ -22,13 +25,14 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import LABELLED_SAMPLES, PRE_PAGE, REPO_ROOT, SAMPLES, synthetic_html
-from features import compiled, html_blocks
+from features import FEATURE_NAMES, compiled, compute_features, context, html_blocks, markup, text_shape
+from features.blocks import blocks_frame, parse_columns, text_columns
 from features.decode import DEFAULT_LIMITS, Limits, PageError, to_text
-from model import trees
+from model import lexical, trees
 from test_hostile import CASES, REFUSED, SCALING
 from test_properties import html_ish
 
@@ -195,6 +199,272 @@ def test_same_blocks_on_every_wcxb_page(wcxb_dir):
     files = sorted((wcxb_dir / "dev" / "html").glob("*.html.gz"))
     blocks = sum(assert_same_walk(decode_bytes(gzip.open(path).read())) for path in files)
     assert len(files) > 1000 and blocks > 400_000
+
+
+# -- the block features ---------------------------------------------------------------------
+
+def _text_or_skip():
+    if text_shape._compiled is None:
+        pytest.skip(f"the compiled block features are not in use: {compiled.status()['features._text']}")
+    return text_shape._compiled
+
+
+def assert_same_features(blocks) -> int:
+    """Every feature column of ``blocks`` is the same on both paths, value for value (NaN where
+    the reference has NaN); returns the blocks compared."""
+    _text_or_skip()
+    ours = compute_features(blocks)
+    with compiled.reference():
+        reference = compute_features(blocks)
+    assert list(ours.columns) == list(reference.columns) == list(FEATURE_NAMES)
+    for name in FEATURE_NAMES:  # name the column that differs, and where
+        np.testing.assert_array_equal(ours[name].to_numpy(), reference[name].to_numpy(), err_msg=name, strict=True)
+    np.testing.assert_array_equal(ours.index.to_numpy(), reference.index.to_numpy())
+    return len(blocks)
+
+
+def _stacked(documents) -> "pd.DataFrame":
+    """One block table of many (document, kind) pages, as ``clean_many`` stacks them."""
+    return blocks_frame([parse_columns(document, kind)[0] for document, kind in documents])
+
+
+def _lines_table(texts: list[str], gaps: bool = False):
+    """A plain-text block table whose blocks are exactly ``texts`` (unstripped, any characters);
+    with ``gaps``, each one a paragraph of its own (a short one reads as a heading)."""
+    columns = text_columns(("\n\n" if gaps else "\n").join("x" for _ in texts))
+    columns["text"] = list(texts)
+    return blocks_frame(columns)
+
+
+def test_same_features_on_the_labelled_pages():
+    from training.pages import load_pages
+
+    blocks = load_pages([LABELLED_SAMPLES]).blocks
+    assert assert_same_features(blocks) > 100
+
+
+def test_same_features_on_the_sample_pages_alone_and_stacked():
+    documents = _documents()
+    assert assert_same_features(_stacked(documents)) > 200
+    for document in documents:
+        assert_same_features(_stacked([document]))
+
+
+@pytest.mark.parametrize("name", [name for name in CASES if name not in REFUSED])
+def test_same_features_on_hostile_pages(name):
+    data, _ = CASES[name]()
+    assert_same_features(_stacked([(data, "auto")]))
+
+
+# Characters where counting could part from the reference: digits of other scripts and of the
+# astral planes, letters whose lower case is longer ("İ") or depends on the word ("Σ") or that
+# fold to ASCII ("K", "ſ"), scripts without spaces (with their own digits: Thai), astral Han and
+# emoji, Unicode spaces, separators, sentence ends, closers, the characters the flag patterns
+# look for, a lone surrogate.
+ODD_CHARACTERS = ("aAeEgGlLoOpPrRuUvVwWyYcC019 \t\xa0\u2028\u3000|/»›>·•.!?。！？…;:：,，、\"'”’»)]›$€£¥₹@©()-"
+                  "٣๑ก東京にはİıΣσςſ\u212aßÉé\U00020000\U0001d7d9\U0001f600\u0301_年月월년\ud800")
+# and pieces of what the flag patterns and the separators count look for, to meet in a block
+ODD_PIECES = (" | ", " | | ", " / ", "2024", " 1999", "12:30", "1.2.", "5 ", " ago", "ll r", "erve", "(c)", "pyr",
+              "www.", "://", ".com", "USD", "Read more:", "See also »", "the ", "and ", "der ", "ΚΑΙ ", "Ⅻ",
+              # and of the section keywords, some in the letters re.IGNORECASE equates (ſ and s, ı and i)
+              "Related", "ſhare", "REPLİES", "faq", "ΣΧΕΤΙΚΆ", "\u212aommentar", "Newſletter", "recommend", "avis")
+odd_block = st.lists(st.sampled_from(list(ODD_CHARACTERS) + list(ODD_PIECES)), max_size=16).map("".join)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(odd_block, st.sampled_from(["the cat", "Read more: next story", "12.05.2024",
+                                                      "© 2026 x. All rights reserved", "10:30", "$ 5", "a | b | c",
+                                                      "3 days ago", "see www.example.com", "x@y.org"])),
+                max_size=12))
+@example(["a | | b", "x / / / y » z", "Home | About |", "| a |"])  # separators that share a space count once
+@example(["Ⅻ ΣΟΦΟΣ İi KELVIN \u212a ſ", "東京は2024年5月6日", "x\U0001d7d9\U0001d7da y", "\U00020000\U0001f600 e\u0301"])
+def test_same_features_on_generated_text(texts):
+    assert_same_features(_lines_table(texts))
+    assert_same_features(_lines_table(texts, gaps=True))  # every short line a heading: the section keywords
+
+
+def test_the_section_prefilter_folds_as_re_ignorecase_compares():
+    """A heading is searched for a section keyword only if its folded text holds a required
+    string: that must hold for every text the pattern matches.  It does if every character that
+    re.IGNORECASE matches to a character of a required string folds as that one does, which is
+    checked here over all of Unicode, and if the C fold is the Python one."""
+    from features import groups
+
+    module = _text_or_skip()
+    assert groups._section_prefilter(module)
+    literals = sorted({ch for pattern in groups.SECTION_KEYWORDS.values()
+                       for string in groups.required_strings(pattern) or [] for ch in string})
+    assert len(literals) > 100
+    everything = "".join(map(chr, range(0x110000)))
+    any_literal = re.compile("[" + "".join(map(re.escape, literals)) + "]", re.I)
+    hits = {match.group() for match in any_literal.finditer(everything)}
+    assert len(hits) > len(literals)  # upper cases, and the equated letters
+    for ch in hits:
+        for literal in literals:
+            if re.fullmatch(re.escape(literal), ch, re.I):
+                assert groups.fold_text(ch) == groups.fold_text(literal), (ch, literal)
+    sample = "".join(sorted(hits)) + "İıſKΣςσΐ\u0345ẞß"
+    assert module.folded(sample) == groups.fold_text(sample)
+    assert module.folded(everything[:0x3000]) == groups.fold_text(everything[:0x3000])
+
+
+def test_the_section_prefilter_finds_what_the_patterns_match():
+    from features import groups
+
+    module = _text_or_skip()
+    groups._section_prefilter(module)
+    headings = ["Related posts", "Leave a Reply", "About us", "FAQ", "ſhare this", "ΣΧΕΤΙΚΆ ΆΡΘΡΑ", "İLGİLİ HABERLER",
+                "Newsletter", "Shipping & returns", "Customer reviews", "Our products", "相关新闻", "", "x"]
+    candidates = module.section_candidates(headings)
+    for heading, bits in zip(headings, candidates.tolist()):
+        for bit, pattern in enumerate(groups._SECTION_RES.values()):
+            if pattern.search(heading):
+                assert bits >> bit & 1, (heading, bit)
+    assert candidates[2] == 0 and candidates[-1] == 0 and candidates[0] & 1
+
+
+@given(st.one_of(html_ish, odd_html))
+def test_same_features_on_generated_html(page):
+    try:
+        table = _stacked([(page, "html")])
+    except PageError:  # binary data ("\x08") is refused before any feature: nothing to compare
+        assume(False)
+    assert_same_features(table)
+
+
+def test_same_duplicate_and_opening_keys():
+    _text_or_skip()
+    texts = ["", " ", "A  b\tC ", "Price 12,50 € and 3 more", "İstanbul ΣΟΦΟΣ ſtraße 𝟙𝟚 x", "٣٤ ๑๒ก 東京 2024年",
+             "x" * 200 + " 12", "\u3000 lead\u2028 trail \x85", "a_b-c d", "\ud800 lone"]
+    ours = context._keys(texts)
+    with compiled.reference():
+        assert ours == context._keys(texts)
+    assert ours[0][2] == "a b c" and ours[1][3] == "price 0"
+
+
+def test_same_keyword_bits_called_again_and_with_values_that_are_not_strings():
+    _text_or_skip()
+    values = np.array(["", "nav main-menu", "Navigation", "site-footer  copyright", "ads", "x\ty", "nav main-menu"],
+                      dtype=object)
+    with compiled.reference():
+        expected = markup.keyword_bits(values)
+    for _ in range(2):  # the second call answers from what the first one remembered
+        np.testing.assert_array_equal(markup.keyword_bits(values), expected)
+    assert expected[1] and not expected[0]
+    odd = np.array(["nav", None], dtype=object)  # the reference's answer, whatever it is
+    with compiled.reference():
+        np.testing.assert_array_equal(markup.keyword_bits(odd), markup.keyword_bits(odd))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.floats(width=64), st.sampled_from([0.0, -0.0, 1.0, 0.1, 1e300, -1e300])), max_size=40),
+       st.lists(st.integers(1, 12), max_size=6))
+def test_same_neighbours_windows_and_page_sums(values, sizes):
+    from features.pages import PageIndex
+
+    _text_or_skip()
+    values = np.asarray(values, dtype=np.float64)
+    page = np.repeat(np.arange(len(sizes) + 1), sizes + [max(len(values) - sum(sizes), 0)])[:len(values)]
+    pages = PageIndex(page)
+    windows = [(3, 3, True), (10, 10, True), (2, 2, True), (6, 6, True), (1, 0, False), (0, 0, True)]
+
+    def run():
+        return ([pages.shift(values, k) for k in (-2, -1, 1, 2)] + [pages.window_mean(values, *w) for w in windows]
+                + [pages.page_sum(values), pages.cumsum_before(values), pages.page_sum(values > 0)])
+
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: NaN on both paths
+        ours = run()
+        with compiled.reference():
+            reference = run()
+    for got, expected in zip(ours, reference, strict=True):
+        np.testing.assert_array_equal(got, expected, strict=True)
+
+
+def test_same_features_on_every_wcxb_page(wcxb_dir):
+    from features.decode import decode_bytes
+    from training.gold import html_to_text
+
+    files = sorted((wcxb_dir / "dev" / "html").glob("*.html.gz"))
+    compared = 0
+    for i in range(0, len(files), 100):
+        pages = [decode_bytes(gzip.open(path).read()) for path in files[i:i + 100]]
+        compared += assert_same_features(_stacked([(page, "html") for page in pages]))
+        compared += assert_same_features(_stacked([(html_to_text(page), "text") for page in pages]))
+    assert len(files) > 1000 and compared > 600_000
+
+
+# -- the word model's hashing ------------------------------------------------------------------
+
+def _hashing_or_skip():
+    if lexical._compiled is None:
+        pytest.skip(f"the compiled hashing is not in use: {compiled.status()['model._hashing']}")
+
+
+def assert_same_hashes(texts: list[str]) -> int:
+    """``hash_ngrams`` gives the same matrix on both paths, part for part and dtype for dtype;
+    returns its stored values."""
+    _hashing_or_skip()
+    ours = lexical.hash_ngrams(texts)
+    with compiled.reference():
+        reference = lexical.hash_ngrams(texts)
+    assert ours.shape == reference.shape and ours.has_sorted_indices
+    for part in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(ours, part), getattr(reference, part), err_msg=part, strict=True)
+    return ours.nnz
+
+
+def _hashing_vectorizer(texts):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from features.tokens import UNIT_PATTERN
+
+    return HashingVectorizer(n_features=lexical.N_HASHED, ngram_range=(1, 2), alternate_sign=False,
+                             token_pattern=UNIT_PATTERN, dtype=np.float32).transform(texts)
+
+
+def test_same_hashes_on_the_labelled_and_sample_pages():
+    from training.pages import load_pages
+
+    texts = load_pages([LABELLED_SAMPLES]).blocks["text"].tolist() + _stacked(_documents())["text"].tolist()
+    assert assert_same_hashes(texts) > 2000
+    assert (lexical.hash_ngrams(texts) != _hashing_vectorizer(texts)).nnz == 0
+
+
+@pytest.mark.parametrize("name", [name for name in CASES if name not in REFUSED])
+def test_same_hashes_on_hostile_pages(name):
+    data, _ = CASES[name]()
+    assert_same_hashes(_stacked([(data, "auto")])["text"].tolist())
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(odd_block, odd_block.map(lambda t: t.replace("e", "\x00"))), max_size=8))
+@example(["ΣΟΦΟΣ Σ. ΑΣ\x00ΣΑ σοφοσ", "İstanbul ıi \u212aelvin ſ", "東京は2024年 東京", "\U00020000\U00020001 𝟙𝟚 😀",
+          "a\x00b a b", "", " ", "x" * 5000, "é e\u0301 É"])
+def test_same_hashes_on_generated_text(texts):
+    assert_same_hashes(texts)
+    if texts:  # (scikit-learn's refuses an empty list)
+        assert (lexical.hash_ngrams(texts) != _hashing_vectorizer(texts)).nnz == 0
+
+
+def test_the_word_model_gives_scikit_learns_probabilities(trained_model):
+    _hashing_or_skip()
+    texts = _stacked(_documents())["text"].tolist()
+    hashed = trained_model.lexical_.transform(texts)
+    expected = trained_model.lexical_.linear_.predict_proba(hashed)[:, 1]
+    np.testing.assert_array_equal(trained_model.lexical_.predict(hashed), expected, strict=True)
+    with compiled.reference():
+        np.testing.assert_array_equal(trained_model.lexical_.predict(hashed), expected, strict=True)
+
+
+def test_same_hashes_on_every_wcxb_page(wcxb_dir):
+    from features.decode import decode_bytes
+
+    files = sorted((wcxb_dir / "dev" / "html").glob("*.html.gz"))
+    stored = 0
+    for i in range(0, len(files), 200):
+        pages = [decode_bytes(gzip.open(path).read()) for path in files[i:i + 200]]
+        stored += assert_same_hashes(_stacked([(page, "html") for page in pages])["text"].tolist())
+    assert len(files) > 1000 and stored > 1_000_000
 
 
 # -- tree prediction ------------------------------------------------------------------------

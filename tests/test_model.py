@@ -443,14 +443,14 @@ def test_classify_each_raises_what_is_not_a_page_error(trained_model, monkeypatc
         trained_model.classify_each(good, limits=5)
     with pytest.raises(NotFittedError):
         BoilerplateClassifier().classify_each(good)
-    real = trained_model.model_matrix
+    real = trained_model._model_matrix
 
-    def fails_on_batches(X):  # a failure of the batch call that no single page reproduces
-        if X["page"].nunique() > 1:
+    def fails_on_batches(matrix, page, texts):  # a failure of the batch call that no single page reproduces
+        if len(np.unique(page)) > 1:
             raise RuntimeError("batch bug")
-        return real(X)
+        return real(matrix, page, texts)
 
-    monkeypatch.setattr(trained_model, "model_matrix", fails_on_batches)
+    monkeypatch.setattr(trained_model, "_model_matrix", fails_on_batches)
     with pytest.raises(RuntimeError, match="batch bug"):
         trained_model.classify_each(good)
 
