@@ -13,9 +13,11 @@ in by ``setup`` once, so that the reference stays their one definition.
 
 import numpy as np
 
-from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE, Py_UNICODE_TOLOWER
+from cpython.unicode cimport Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE, Py_UNICODE_TOLOWER
 from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
+
+from features._units cimport NOT_WORD, UNIT, unit_class
 
 cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object)
@@ -162,6 +164,7 @@ def text_counts(list stripped):
     cdef void* data
     cdef Py_UCS4 c, c1, c2, c3, c4
     cdef int cls, first_cls
+    cdef int u
     cdef bint word, unit, astral, digit_space, ago, ll_r, erve, is_ascii
     for i in range(n):
         s = stripped[i]
@@ -182,17 +185,15 @@ def text_counts(list stripped):
             if c == END:
                 word = unit = False
             else:
+                u = unit_class(c, &IS_WORD[0], &UNSPACED[0])
+                word, unit = u != NOT_WORD, u == UNIT
                 astral = c > 0xFFFF
                 if astral:
                     cls = SYMBOL
                     row[NCLS + (HAN if c < 0x40000 and c >= 0x20000 else ASTRAL_SCRIPT)] += 1
-                    word = Py_UNICODE_ISALNUM(c)
-                    unit = word and 0x20000 <= c <= 0x3FFFF
                 else:
                     cls = CLASS[c]
                     row[NCLS + SCRIPT[c]] += 1
-                    word = IS_WORD[c]
-                    unit = word and UNSPACED[c]
                     row[C_FUNCTION_CHARS] += FUNCTION_CHAR[c]
                     row[C_COMMAS] += COMMA[c]
                     if SENTENCE_END[c] and (j == length - 1 or space(at(kind, data, j + 1, length))):
@@ -318,6 +319,7 @@ def dup_keys(list texts):
     cdef int kind
     cdef void* data
     cdef Py_UCS4 c
+    cdef int u
     cdef bint pending_space, word, unit, in_word, in_digits
     cdef int units
     keys = [None] * n
@@ -358,12 +360,8 @@ def dup_keys(list texts):
             in_word = in_digits = False
             for j in range(length):
                 c = PyUnicode_READ(kind, data, j)
-                if c > 0xFFFF:
-                    word = Py_UNICODE_ISALNUM(c)
-                    unit = word and 0x20000 <= c <= 0x3FFFF
-                else:
-                    word = IS_WORD[c]
-                    unit = word and UNSPACED[c]
+                u = unit_class(c, &IS_WORD[0], &UNSPACED[0])
+                word, unit = u != NOT_WORD, u == UNIT
                 if not word or unit:
                     in_word = False
                 if not word:

@@ -11,10 +11,11 @@ The word-character tables are ``features.tokens``' and ``features.text_shape``'s
 
 import numpy as np
 
-from cpython.unicode cimport Py_UNICODE_ISALNUM
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
 from libc.stdlib cimport free, malloc, qsort, realloc
 from libc.string cimport memcpy
+
+from features._units cimport NOT_WORD, UNIT, unit_class
 
 cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object)
@@ -135,6 +136,7 @@ def count_rows(texts, int64_t n_columns):
     cdef int kind
     cdef void* data
     cdef Py_UCS4 c
+    cdef int u
     cdef bint word, unit, have_previous
     cdef int32_t* cols
     indptr_array = np.zeros(n + 1, np.int32)
@@ -163,12 +165,8 @@ def count_rows(texts, int64_t n_columns):
                 start = -1
                 while j < length:
                     c = PyUnicode_READ(kind, data, j)
-                    if c > 0xFFFF:
-                        word = Py_UNICODE_ISALNUM(c)
-                        unit = word and 0x20000 <= c <= 0x3FFFF
-                    else:
-                        word = IS_WORD[c]
-                        unit = word and UNSPACED[c]
+                    u = unit_class(c, &IS_WORD[0], &UNSPACED[0])
+                    word, unit = u != NOT_WORD, u == UNIT
                     if start < 0:
                         if unit:
                             start = j
