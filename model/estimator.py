@@ -201,11 +201,13 @@ class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
         if self.lexical:
             lexical = LexicalModel(random_state=self.random_state)
             hashed = lexical.transform(texts)
-            oof, known = np.full(len(y), np.nan), np.full(len(y), np.nan)
-            for train, held in folds + self._unseen_language_folds(languages, groups, features.index.to_numpy()):
-                if len(np.unique(y[train])) == 2:
-                    model = LexicalModel(random_state=self.random_state).fit(hashed[train], y[train], weight[train])
-                    oof[held], known[held] = model.predict(hashed[held]), model.known(hashed[held])
+
+            def fit_lexical(train, held):  # its probabilities, and the share of each block's n-grams it knows
+                model = LexicalModel(random_state=self.random_state).fit(hashed[train], y[train], weight[train])
+                return np.column_stack([model.predict(hashed[held]), model.known(hashed[held])])
+
+            lexical_folds = folds + self._unseen_language_folds(languages, groups, features.index.to_numpy())
+            oof, known = np.ascontiguousarray(_out_of_fold(lexical_folds, y, fit_lexical, columns=2).T)
             self.lexical_ = lexical.fit(hashed, y, weight)
             matrix = _with_lexical(features.to_numpy(), features.index.to_numpy(), oof, known)
         if self.first_pass:
@@ -517,10 +519,11 @@ def _charsets(charset, n: int) -> list:
     return charsets
 
 
-def _out_of_fold(folds, y: np.ndarray, fit_predict) -> np.ndarray:
+def _out_of_fold(folds, y: np.ndarray, fit_predict, columns: int | None = None) -> np.ndarray:
     """Per row, ``fit_predict(train, held)`` of the fold that holds it out: a prediction by a
-    model that never saw it.  NaN where a fold's training rows hold one class only."""
-    oof = np.full(len(y), np.nan)
+    model that never saw it (``columns`` values per row, when it gives several).  NaN where a
+    fold's training rows hold one class only."""
+    oof = np.full(len(y) if columns is None else (len(y), columns), np.nan)
     for train, held in folds:
         if len(np.unique(y[train])) == 2:
             oof[held] = fit_predict(train, held)
